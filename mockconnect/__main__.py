@@ -1,0 +1,7 @@
+"""``python -m mockconnect``: the same as the ``mockconnect`` command."""
+
+import sys
+
+from .cli import main
+
+sys.exit(main())

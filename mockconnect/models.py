@@ -1,0 +1,102 @@
+"""Connectors, tasks and their statuses, with the JSON shapes a Kafka Connect worker emits."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+Json = Any
+"""A JSON-compatible value (dict, list, str, int, float, bool or None)."""
+
+
+class State(str, Enum):
+    """A runtime status, as the status topic stores it (STOPPED only ever for connectors)."""
+
+    UNASSIGNED = "UNASSIGNED"
+    RUNNING = "RUNNING"
+    PAUSED = "PAUSED"
+    FAILED = "FAILED"
+    RESTARTING = "RESTARTING"
+    STOPPED = "STOPPED"
+
+
+class TargetState(str, Enum):
+    """What the config topic asks a connector to be; STARTED is reported as RUNNING."""
+
+    STARTED = "STARTED"
+    PAUSED = "PAUSED"
+    STOPPED = "STOPPED"
+
+    @property
+    def running_state(self) -> State:
+        """The status an instance reaches once it has started under this target state."""
+        return {"STARTED": State.RUNNING, "PAUSED": State.PAUSED, "STOPPED": State.STOPPED}[self.value]
+
+
+@dataclass(slots=True)
+class Status:
+    """The status of a connector or task instance; ``trace`` only when it FAILED."""
+
+    state: State
+    worker_id: str
+    trace: str | None = None
+
+    def to_dict(self) -> dict[str, Json]:
+        body: dict[str, Json] = {"state": self.state.value, "worker_id": self.worker_id}
+        if self.trace:  # Connect omits null and empty traces (JsonInclude.NON_EMPTY)
+            body["trace"] = self.trace
+        return body
+
+
+@dataclass(slots=True)
+class Task:
+    """One task: its generated config and, once assigned, its status."""
+
+    id: int
+    config: dict[str, str]
+    status: Status | None
+
+    def state_dict(self) -> dict[str, Json]:
+        assert self.status is not None
+        return {"id": self.id, **self.status.to_dict()}
+
+
+@dataclass(slots=True)
+class Connector:
+    """A connector as the mock keeps it: config, target state, status, tasks, offsets, topics."""
+
+    name: str
+    config: dict[str, str]
+    type: str
+    target: TargetState
+    status: Status | None
+    tasks: list[Task] = field(default_factory=list)
+    offsets: dict[str, tuple[dict[str, Json], dict[str, Json]]] = field(default_factory=dict)
+    active_topics: list[str] = field(default_factory=list)
+
+    def task_ids(self) -> list[dict[str, Json]]:
+        return [{"connector": self.name, "task": task.id} for task in self.tasks]
+
+    def info(self) -> dict[str, Json]:
+        """ConnectorInfo: name, raw config, task ids, type."""
+        return {"name": self.name, "config": dict(self.config), "tasks": self.task_ids(), "type": self.type}
+
+    def state_info(self) -> dict[str, Json]:
+        """ConnectorStateInfo, with only the tasks that have a status."""
+        assert self.status is not None
+        return {
+            "name": self.name,
+            "connector": self.status.to_dict(),
+            "tasks": [task.state_dict() for task in self.tasks if task.status is not None],
+            "type": self.type,
+        }
+
+    def offsets_dict(self) -> dict[str, Json]:
+        return {"offsets": [{"partition": p, "offset": o} for p, o in self.offsets.values()]}
+
+
+def partition_key(partition: dict[str, Json]) -> str:
+    """A canonical key for an offsets partition map."""
+    return json.dumps(partition, sort_keys=True, separators=(",", ":"))

@@ -1,0 +1,1 @@
+"""The Flask layer: routes, body decoding, contract checks and the one error table."""

@@ -1,0 +1,88 @@
+"""MockConnect: a served mock on a background thread, for tests and for ``mockconnect serve``."""
+
+from __future__ import annotations
+
+import threading
+from types import TracebackType
+from typing import Any
+
+from waitress.server import create_server
+
+from .app import DEFAULT_MAX_BODY, create_app
+from .journal import DEFAULT_LIMIT, Journal
+from .state import MockState
+
+WILDCARD_HOSTS = ("0.0.0.0", "::", "")
+
+
+class MockConnect:
+    """A mock Kafka Connect worker served over HTTP on a daemon thread.
+
+    >>> with MockConnect() as mock:          # port 0: a free port is chosen
+    ...     requests.get(mock.url + "/connectors")
+    """
+
+    def __init__(
+        self,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        *,
+        state: MockState | None = None,
+        validate: bool = True,
+        max_body: int = DEFAULT_MAX_BODY,
+        journal_limit: int = DEFAULT_LIMIT,
+        threads: int = 8,
+    ) -> None:
+        self.state = state or MockState(journal_limit=journal_limit)
+        self.app = create_app(self.state, validate=validate, max_body=max_body)
+        self._server: Any = create_server(
+            self.app,
+            host=host,
+            port=port,
+            threads=threads,
+            ident="",
+            clear_untrusted_proxy_headers=True,
+            asyncore_loop_timeout=0.25,
+        )
+        self.host = host
+        self.port: int = self._server.effective_port
+        advertised = "localhost" if host in WILDCARD_HOSTS else host
+        self.state.cluster.identity.worker_id = f"{advertised}:{self.port}"
+        self._thread: threading.Thread | None = None
+
+    @property
+    def url(self) -> str:
+        host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
+        if ":" in host:
+            host = f"[{host}]"
+        return f"http://{host}:{self.port}"
+
+    @property
+    def journal(self) -> Journal:
+        return self.state.journal
+
+    def reset(self) -> None:
+        """Back to an empty worker and an empty journal."""
+        self.state.reset()
+
+    def start(self) -> MockConnect:
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._server.run, name="mockconnect-server", daemon=True)
+            self._thread.start()
+        return self
+
+    def serve_forever(self) -> None:
+        """Serve on the calling thread until ``stop()`` is called from elsewhere."""
+        self._server.run()
+
+    def stop(self) -> None:
+        self._server.close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+            self._thread = None
+
+    def __enter__(self) -> MockConnect:
+        return self.start()
+
+    def __exit__(self, *exc: tuple[type[BaseException] | None, BaseException | None, TracebackType | None]) -> None:
+        self.stop()

@@ -1,0 +1,177 @@
+"""Connector config validation as a distributed 3.7 worker does it, producing ConfigInfos."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from .catalog import Catalog, Plugin
+from .configdef import ConfigKey, ConfigValue, validate_keys
+from .errors import BadRequest, ConnectError
+from .models import Json
+
+_VALIDATE_HINT = (
+    "You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
+)
+NULL_VALUE = "Null value can not be supplied as the configuration value."
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """The parts of the worker config that change validation and REST answers."""
+
+    group_id: str = "connect-cluster"
+    exactly_once_source_enabled: bool = False
+
+
+def java_map(props: Mapping[str, str | None]) -> str:
+    """Java's AbstractMap.toString: ``{k1=v1, k2=v2}``."""
+    return "{" + ", ".join(f"{k}={'null' if v is None else v}" for k, v in props.items()) + "}"
+
+
+def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
+    """Plugins.newConnector's lookup: a class name or a unique alias, else Kafka's 500."""
+    available = catalog.connectors()
+    matches = catalog.resolve(connector_class, available)
+    if len(matches) == 1:
+        return matches[0]
+    if len(matches) > 1:
+        raise ConnectError(
+            f"More than one connector matches alias {connector_class}. Please use full package and class name "
+            f"instead. Classes found: {', '.join(desc.desc() for desc in matches)}"
+        )
+    raise ConnectError(
+        f"Failed to find any class that implements Connector and which name matches {connector_class}, "
+        f"available connectors are: {', '.join(p.desc() for p in available)}"
+    )
+
+
+def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None]) -> dict[str, Json]:
+    """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
+    connector_class = props.get("connector.class")
+    if connector_class is None:
+        raise BadRequest(f"Connector config {java_map(props)} contains no connector type")
+    plugin = find_connector(catalog, connector_class)
+    framework_keys = list(catalog.framework[plugin.type])
+    framework = validate_keys(framework_keys, props)
+    if plugin.type == "sink":
+        _check_sink(props, framework, settings)
+    else:
+        _check_source(props, framework, settings, plugin)
+    undefined: dict[str, ConfigValue] = {}
+    for name, value in props.items():
+        if value is None:
+            target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
+            target.errors.append(NULL_VALUE)
+    own = validate_keys(list(plugin.config), props)
+
+    keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
+    keys.update((k.name, k) for k in plugin.config)
+    values = {**framework, **own}
+    configs: list[dict[str, Json]] = []
+    error_count = 0
+    for name, undefined_value in undefined.items():
+        if name not in keys:
+            configs.append({"definition": None, "value": undefined_value.info(None)})
+            error_count += len(undefined_value.errors)
+    groups: list[str] = []
+    for key in keys.values():
+        if key.group is not None and key.group not in groups:
+            groups.append(key.group)
+        result = values.get(key.name)
+        configs.append({"definition": key.info(), "value": result.info(key) if result else None})
+        error_count += len(result.errors) if result else 0
+    return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
+
+
+def raise_if_invalid(infos: Mapping[str, Json]) -> None:
+    """DistributedHerder.maybeAddConfigErrors: the 400 listing every error, one per line."""
+    if not infos["error_count"]:
+        return
+    lines = [f"Connector configuration is invalid and contains the following {infos['error_count']} error(s):"]
+    for config in infos["configs"]:
+        if config["value"] is not None:
+            lines.extend(config["value"]["errors"])
+    lines.append(_VALIDATE_HINT)
+    raise BadRequest("\n".join(lines))
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _check_sink(props: Mapping[str, str | None], values: dict[str, ConfigValue], settings: WorkerSettings) -> None:
+    topics, regex = props.get("topics"), props.get("topics.regex")
+    dlq = (props.get("errors.deadletterqueue.topic.name") or "").strip()
+
+    def add(name: str, message: str) -> None:
+        values[name].errors.append(message)
+
+    if not _blank(topics) and not _blank(regex):
+        message = "topics and topics.regex are mutually exclusive options, but both are set."
+        add("topics", message)
+        add("topics.regex", message)
+    if _blank(topics) and _blank(regex):
+        message = "Must configure one of topics or topics.regex"
+        add("topics", message)
+        add("topics.regex", message)
+    if dlq:
+        if not _blank(topics):
+            assert topics is not None
+            listed = [t for t in re.split(r"\s*,\s*", topics.strip()) if t]
+            if dlq in listed:
+                add(
+                    "topics",
+                    f"The DLQ topic '{dlq}' may not be included in the list of topics ('topics=[{', '.join(listed)}]') "
+                    "consumed by the connector",
+                )
+        if not _blank(regex):
+            assert regex is not None
+            try:
+                matched = re.fullmatch(regex, dlq) is not None
+            except re.error:
+                matched = False
+            if matched:
+                add(
+                    "topics.regex",
+                    f"The DLQ topic '{dlq}' may not be matched by the regex for the topics ('topics.regex={regex}') "
+                    "consumed by the connector",
+                )
+    group_override = "consumer.override.group.id"
+    if group_override in props:
+        group = props[group_override]
+        value = values.setdefault(group_override, ConfigValue(group_override, group, [], []))
+        if group == settings.group_id:
+            value.errors.append(f"Consumer group {group} conflicts with Connect worker group {settings.group_id}")
+    else:
+        name_value = values["name"]
+        if isinstance(name_value.value, str) and f"connect-{name_value.value}" == settings.group_id:
+            name_value.errors.append(
+                f"Consumer group for sink connector named {name_value.value} conflicts with Connect worker group "
+                f"{settings.group_id}"
+            )
+
+
+def _check_source(
+    props: Mapping[str, str | None], values: dict[str, ConfigValue], settings: WorkerSettings, plugin: Plugin
+) -> None:
+    eos = values["exactly.once.support"]
+    if not eos.errors and str(eos.value).lower() == "required":
+        if not settings.exactly_once_source_enabled:
+            eos.errors.append("This worker does not have exactly-once source support enabled.")
+        if not _supports_exactly_once(plugin, props):
+            eos.errors.append("The connector does not support exactly-once semantics with the provided configuration.")
+    boundary = values["transaction.boundary"]
+    if not boundary.errors and str(boundary.value).lower() == "connector":
+        boundary.errors.append(
+            "The connector does not support connector-defined transaction boundaries with the given configuration. "
+            "Please reconfigure it to use a different transaction boundary definition."
+        )
+
+
+def _supports_exactly_once(plugin: Plugin, props: Mapping[str, str | None]) -> bool:
+    rule = plugin.offsets.get("exactly_once")
+    if rule == "when_file_set":
+        return bool(props.get("file"))
+    return bool(rule)
