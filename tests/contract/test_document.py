@@ -7,6 +7,8 @@ conventions the mock is written against (operationIds, status codes per operatio
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -431,5 +433,9 @@ def test_states_and_types_are_enumerated() -> None:
         "transformation",
         "predicate",
     }
-    assert {"RUNNING", "PAUSED", "STOPPED"} <= set(schemas["CreateConnectorRequest"]["properties"]["initial_state"]["enum"])
+    initial_state = schemas["CreateConnectorRequest"]["properties"]["initial_state"]
+    pattern = re.compile(initial_state["pattern"])
+    for accepted in ("RUNNING", "paused", "Stopped"):
+        assert pattern.fullmatch(accepted)
+    assert not pattern.fullmatch("RESTARTING")
     assert "case-insensitive" in schemas["CreateConnectorRequest"]["properties"]["initial_state"]["description"]
