@@ -189,10 +189,11 @@ class ConnectCluster:
             if name in self.connectors:
                 raise AlreadyExists(f"Connector {name} already exists")
             connector = Connector(name, stored, plugin.type, target, self._status(target.running_state))
+            answer = connector.info()  # a real worker answers before the connector has made tasks
             if target is TargetState.STARTED:
                 self._generate_tasks(connector)
             self.connectors[name] = connector
-            return connector.info()
+            return answer
 
     def get_connector(self, connector: str) -> dict[str, Json]:
         with self.lock:
@@ -220,15 +221,17 @@ class ConnectCluster:
             existing = self.connectors.get(connector)
             if existing is None:
                 created = Connector(connector, stored, plugin.type, TargetState.STARTED, self._status(State.RUNNING))
+                answer = created.info()
                 self._generate_tasks(created)
                 self.connectors[connector] = created
-                return True, created.info()
+                return True, answer
             existing.config = stored
             existing.type = plugin.type
+            answer = existing.info()  # the task list as it was: new task configs come later
             existing.status = self._status(existing.target.running_state)
             if existing.target is TargetState.STARTED:
                 self._generate_tasks(existing)
-            return False, existing.info()
+            return False, answer
 
     def get_connector_status(self, connector: str) -> dict[str, Json]:
         with self.lock:

@@ -1,0 +1,51 @@
+"""Fixtures shared by the domain, HTTP and socket tests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from helpers import Connect, source_config
+
+from mockconnect.app import create_app
+from mockconnect.cluster import ConnectCluster, CreateRequest
+from mockconnect.state import MockState
+
+
+@pytest.fixture
+def cluster() -> ConnectCluster:
+    return ConnectCluster()
+
+
+@pytest.fixture
+def make_source(cluster: ConnectCluster) -> Any:
+    def make(name: str = "src", initial_state: str | None = None, **extra: str) -> dict[str, Any]:
+        return cluster.create_connector(CreateRequest(name, source_config(**extra), initial_state))
+
+    return make
+
+
+@pytest.fixture
+def state() -> MockState:
+    return MockState()
+
+
+@pytest.fixture
+def app(state: MockState) -> Flask:
+    return create_app(state)
+
+
+@pytest.fixture
+def client(app: Flask, state: MockState) -> Iterator[FlaskClient]:
+    """A test client; at teardown no response may have broken the contract."""
+    yield app.test_client()
+    broken = [f"{e.describe()}: {e.response_problems or e.error}" for e in state.journal.problems()]
+    assert not broken, "the mock broke its contract:\n" + "\n".join(broken)
+
+
+@pytest.fixture
+def connect(client: FlaskClient) -> Connect:
+    return Connect(client)
