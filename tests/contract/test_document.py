@@ -8,9 +8,9 @@ conventions the mock is written against (operationIds, status codes per operatio
 from __future__ import annotations
 
 import re
-
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 import yaml
@@ -214,7 +214,9 @@ def test_only_tasks_config_is_deprecated() -> None:
 @pytest.mark.parametrize("operation_id", sorted(OPERATIONS))
 def test_every_operation_has_summary_description_and_tag(operation_id: str) -> None:
     _, _, op, _ = OPS_BY_ID[operation_id]
-    assert op.get("summary") and op.get("description") and op.get("tags")
+    assert op.get("summary")
+    assert op.get("description")
+    assert op.get("tags")
 
 
 def test_path_parameters_are_shared_components() -> None:
@@ -223,7 +225,9 @@ def test_path_parameters_are_shared_components() -> None:
     for name in ("connector", "plugin", "logger"):
         assert components[name]["schema"] == {"type": "string"}
     for name, param in components.items():
-        assert param["name"] == name and param["in"] == "path" and param["required"] is True
+        assert param["name"] == name
+        assert param["in"] == "path"
+        assert param["required"] is True
     for path, item in DOC["paths"].items():
         raw = item.get("parameters", []) + [p for m in METHODS if m in item for p in item[m].get("parameters", [])]
         for param in raw:
@@ -352,7 +356,8 @@ def test_success_codes(operation_id: str) -> None:
         if code == "201":
             assert responses[code]["headers"]["Location"] == {"$ref": "#/components/headers/Location"}
     location = DOC["components"]["headers"]["Location"]
-    assert location["required"] is True and location["schema"] == {"type": "string", "format": "uri"}
+    assert location["required"] is True
+    assert location["schema"] == {"type": "string", "format": "uri"}
 
 
 def test_restart_202_returns_the_plan() -> None:
@@ -382,13 +387,15 @@ def test_query_parameters_are_not_restricted_more_than_kafka_does() -> None:
 
     expand = query("listConnectors")["expand"]
     assert expand["schema"] == {"type": "array", "items": {"type": "string"}}
-    assert expand["style"] == "form" and expand["explode"] is True
+    assert expand["style"] == "form"
+    assert expand["explode"] is True
     assert set(query("restartConnector")) == {"includeTasks", "onlyFailed"}
     for param in [*query("restartConnector").values(), query("listConnectorPlugins")["connectorsOnly"]]:
         assert param["schema"]["type"] == "string"
         assert "enum" not in param["schema"]
     scope = query("setLevel")["scope"]
-    assert scope["schema"]["type"] == "string" and "enum" not in scope["schema"]
+    assert scope["schema"]["type"] == "string"
+    assert "enum" not in scope["schema"]
 
 
 def test_list_connectors_is_names_or_expanded_object() -> None:
