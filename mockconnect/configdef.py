@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .models import Json
+
+ClassResolver = Callable[[str], "str | None"]
+"""Finds a class by name or alias and returns its full name, or None when it cannot be loaded."""
 
 _INT_RANGES = {"SHORT": (-(2**15), 2**15 - 1), "INT": (-(2**31), 2**31 - 1), "LONG": (-(2**63), 2**63 - 1)}
 _JAVA_INT = re.compile(r"[+-]?\d+")
@@ -96,6 +99,16 @@ class Validator:
             if bad:
                 return "String may not contain control sequences but had the following ASCII chars: " + ", ".join(bad)
             return None
+        if self.kind == "regex":
+            try:
+                re.compile("" if value is None else str(value))
+            except re.error as exc:
+                return f"Invalid regex: {exc}"
+            return None
+        if self.kind == "unique_list":
+            if isinstance(value, list) and len(set(value)) != len(value):
+                return "Duplicate alias provided."
+            return None
         raise ValueError(f"unknown validator kind {self.kind!r}")
 
 
@@ -119,6 +132,24 @@ class ConfigKey:
     dependents: tuple[str, ...]
     order: int
     validator: Validator | None = None
+    recommended: tuple[str, ...] = ()
+
+    def embedded(self, prefix: str, group: str, order: int) -> ConfigKey:
+        """ConfigDef.embed: the same key under ``prefix``, in ``group`` at position ``order``."""
+        return replace(
+            self,
+            name=prefix + self.name,
+            group=group,
+            order=order,
+            dependents=tuple(prefix + d for d in self.dependents),
+        )
+
+    def sort_key(self) -> tuple[int, int, int, int, str]:
+        """ConfigDef.sortedConfigs for keys without a group: required first, then importance, name."""
+        importance = (
+            ("HIGH", "MEDIUM", "LOW").index(self.importance) if self.importance in ("HIGH", "MEDIUM", "LOW") else 3
+        )
+        return (0 if self.group is None else 1, self.order, 0 if self.required else 1, importance, self.name)
 
     @classmethod
     def from_dict(cls, spec: Mapping[str, Any]) -> ConfigKey:
@@ -154,8 +185,8 @@ class ConfigKey:
             "order": self.order,
         }
 
-    def parse(self, raw: str) -> object:
-        """ConfigDef.parseType for a string value."""
+    def parse(self, raw: str, classes: ClassResolver | None = None) -> object:
+        """ConfigDef.parseType for a string value; CLASS values are looked up with ``classes``."""
         trimmed = raw.strip()
         kind = self.type
         if kind in ("STRING", "PASSWORD"):
@@ -176,7 +207,10 @@ class ConfigKey:
         if kind == "LIST":
             return [] if not trimmed else _LIST_SPLIT.split(trimmed)
         if kind == "CLASS":
-            return trimmed
+            found = classes(trimmed) if classes is not None else trimmed
+            if found is None:
+                raise ConfigException.invalid(self.name, raw, f"Class {trimmed} could not be found.")
+            return found
         raise ValueError(f"unknown config type {kind!r}")
 
     def render(self, value: object) -> str | None:
@@ -215,16 +249,21 @@ class ConfigValue:
         }
 
 
-def validate_keys(keys: list[ConfigKey], props: Mapping[str, str | None]) -> dict[str, ConfigValue]:
-    """ConfigDef.validate: parse every defined key, apply defaults and validators."""
+def validate_keys(
+    keys: list[ConfigKey],
+    props: Mapping[str, str | None],
+    classes: ClassResolver | None = None,
+    extra_checks: Mapping[str, Callable[[object], None]] | None = None,
+) -> dict[str, ConfigValue]:
+    """ConfigDef.validate: parse every defined key, apply defaults, validators and recommenders."""
     results: dict[str, ConfigValue] = {}
     for key in keys:
-        result = ConfigValue(key.name, None, [], [])
+        result = ConfigValue(key.name, None, [], list(key.recommended))
         results[key.name] = result
         raw = props.get(key.name)
         try:
             if key.name in props:
-                result.value = None if raw is None else key.parse(raw)
+                result.value = None if raw is None else key.parse(raw, classes)
             elif key.required:
                 result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
                 continue
@@ -232,6 +271,8 @@ def validate_keys(keys: list[ConfigKey], props: Mapping[str, str | None]) -> dic
                 result.value = key.parse(key.default_value)
             if key.validator is not None:
                 key.validator.check(key.name, result.value)
+            if extra_checks and key.name in extra_checks:
+                extra_checks[key.name](result.value)
         except ConfigException as exc:
             result.errors.append(str(exc))
     return results

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from .catalog import Catalog, Plugin
-from .configdef import ConfigKey, ConfigValue, validate_keys
+from .configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
 from .errors import BadRequest, ConnectError
 from .models import Json
 
@@ -47,14 +47,111 @@ def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
     )
 
 
+def class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
+    """Class.forName through Connect's plugin class loader, which also understands aliases."""
+    aliases = catalog.aliases()
+    known = {plugin.cls for plugin in catalog.plugins}
+
+    def resolve(name: str) -> str | None:
+        return name if name in known else aliases.get(name)
+
+    return resolve
+
+
+_PREDICATE_KEYS = (
+    ConfigKey(
+        "predicate",
+        "STRING",
+        False,
+        None,
+        "MEDIUM",
+        "The alias of a predicate used to determine whether to apply this transformation.",
+        None,
+        "NONE",
+        "predicate",
+        (),
+        -1,
+    ),
+    ConfigKey(
+        "negate",
+        "BOOLEAN",
+        False,
+        "false",
+        "MEDIUM",
+        "Whether the configured predicate should be negated.",
+        None,
+        "NONE",
+        "negate",
+        (),
+        -1,
+    ),
+)
+_ENRICHABLE = (
+    ("transforms", "Transforms", "transformation", "Transformation"),
+    ("predicates", "Predicates", "predicate", "Predicate"),
+)
+
+
+def _enriched_keys(
+    catalog: Catalog, props: Mapping[str, str | None], checks: dict[str, Callable[[object], None]]
+) -> list[ConfigKey]:
+    """ConnectorConfig.enrich: keys for every transformation and predicate alias in ``props``."""
+    keys: list[ConfigKey] = []
+    for config, group_name, plugin_type, java_kind in _ENRICHABLE:
+        raw = props.get(config)
+        aliases = [] if raw is None or not raw.strip() else re.split(r"\s*,\s*", raw.strip())
+        candidates = [p for p in catalog.plugins if p.type == plugin_type]
+        for alias in dict.fromkeys(aliases):
+            prefix, group = f"{config}.{alias}.", f"{group_name}: {alias}"
+            type_key = ConfigKey(
+                prefix + "type",
+                "CLASS",
+                True,
+                None,
+                "HIGH",
+                f"Class for the '{alias}' {plugin_type}.",
+                group,
+                "LONG",
+                f"{java_kind} type for {alias}",
+                (),
+                0,
+                recommended=tuple(sorted(p.cls for p in candidates)),
+            )
+            keys.append(type_key)
+            if plugin_type == "transformation":
+                checks[type_key.name] = _negate_check(props, prefix)
+            type_value = props.get(type_key.name)
+            matches = catalog.resolve(type_value.strip(), candidates) if type_value else []
+            if not matches:
+                continue
+            own = sorted(matches[0].config, key=ConfigKey.sort_key)
+            if plugin_type == "transformation":
+                own = [*_PREDICATE_KEYS, *(k for k in own if k.name not in ("predicate", "negate"))]
+            keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=1))
+    return keys
+
+
+def _negate_check(props: Mapping[str, str | None], prefix: str) -> Callable[[object], None]:
+    def check(value: object) -> None:
+        if prefix + "negate" in props and prefix + "predicate" not in props:
+            raise ConfigException(
+                f"Config '{prefix}negate' was provided but there is no config '{prefix}predicate' "
+                "defining a predicate to be negated."
+            )
+
+    return check
+
+
 def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None]) -> dict[str, Json]:
     """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
     connector_class = props.get("connector.class")
     if connector_class is None:
         raise BadRequest(f"Connector config {java_map(props)} contains no connector type")
     plugin = find_connector(catalog, connector_class)
-    framework_keys = list(catalog.framework[plugin.type])
-    framework = validate_keys(framework_keys, props)
+    checks: dict[str, Callable[[object], None]] = {}
+    framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks)]
+    classes = class_resolver(catalog)
+    framework = validate_keys(framework_keys, props, classes, checks)
     if plugin.type == "sink":
         _check_sink(props, framework, settings)
     else:
@@ -64,7 +161,7 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         if value is None:
             target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
             target.errors.append(NULL_VALUE)
-    own = validate_keys(list(plugin.config), props)
+    own = validate_keys(list(plugin.config), props, classes)
 
     keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
     keys.update((k.name, k) for k in plugin.config)
