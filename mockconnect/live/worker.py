@@ -198,8 +198,10 @@ def _run_mvn(pom: Path, goals: Sequence[str]) -> None:
     mvn = shutil.which("mvn")
     if mvn is None:
         raise WorkerError("mvn (Apache Maven) is not on PATH; it is needed to download the jars")
-    cmd = [mvn, "-q", "-B", "-f", str(pom), *goals]
-    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
+    cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(pom), *goals]
+    proc = subprocess.run(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False
+    )
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.decode("utf-8", "replace").splitlines()[-40:])
         raise WorkerError(f"{' '.join(cmd)} failed with exit code {proc.returncode}:\n{tail}")
@@ -249,7 +251,9 @@ def resolve_jars(
                 ),
                 encoding="utf-8",
             )
-            _run_mvn(pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"])
+            _run_mvn(
+                pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"]
+            )
             _write_marker(home / _MARKER, version, lib, plugins)
         if not test_plugins:
             return KafkaJars(version, home, lib, plugins)
@@ -427,7 +431,9 @@ class KafkaWorker:
         begin = time.monotonic()
         atexit.register(self.stop)
         try:
-            self.jars = resolve_jars(self.kafka_version, test_plugins=self.test_plugins, cache_dir=self.cache_dir)
+            self.jars = resolve_jars(
+                self.kafka_version, test_plugins=self.test_plugins, cache_dir=self.cache_dir
+            )
             self._mark("resolve_jars", begin)
             self._prepare()
             self._format_storage()
@@ -500,7 +506,9 @@ class KafkaWorker:
         (broker / "server.properties").write_text(self._server_properties(), encoding="utf-8")
         (broker / _LOG4J).write_text(_BROKER_LOG4J, encoding="utf-8")
         connect = self.run_dir / "connect"
-        (connect / "connect-distributed.properties").write_text(self._connect_properties(), encoding="utf-8")
+        (connect / "connect-distributed.properties").write_text(
+            self._connect_properties(), encoding="utf-8"
+        )
         (connect / "connect-log4j.properties").write_text(_CONNECT_LOG4J, encoding="utf-8")
 
     def _server_properties(self) -> str:
@@ -510,7 +518,9 @@ class KafkaWorker:
                 "process.roles=broker,controller",
                 "node.id=1",
                 f"controller.quorum.voters=1@{LOOPBACK}:{self.controller_port}",
-                (f"listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"),
+                (
+                    f"listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"
+                ),
                 f"advertised.listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port}",
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
@@ -678,7 +688,9 @@ class KafkaWorker:
         ):
             last = "no answer"
             while True:
-                self._deadline_passed(f"the worker did not accept {method} {probe_url}{path} (last: {last})", deadline)
+                self._deadline_passed(
+                    f"the worker did not accept {method} {probe_url}{path} (last: {last})", deadline
+                )
                 try:
                     status, answer = http_json(method, probe_url + path, body, timeout=100.0)
                 except (OSError, urllib.error.URLError) as err:
@@ -725,7 +737,9 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    worker = KafkaWorker(kafka_version=args.kafka_version, rest_port=args.port, test_plugins=args.test_plugins)
+    worker = KafkaWorker(
+        kafka_version=args.kafka_version, rest_port=args.port, test_plugins=args.test_plugins
+    )
     signal.signal(signal.SIGINT, _raise_interrupted)
     signal.signal(signal.SIGTERM, _raise_interrupted)
     code = 0
