@@ -1,0 +1,109 @@
+"""Smoke tests of the real Kafka Connect worker that the mock is checked against."""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+import uuid
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from mockconnect.live.worker import KafkaWorker
+
+pytestmark = pytest.mark.live
+
+# First 16 hex digits of the release commit, as GET / reports it.
+RELEASE_COMMITS = {"3.7.0": "2ae524ed625438c5", "3.7.1": "e2494e6ffb89f828", "3.8.0": "771b9576b00ecf5b"}
+FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+FILE_SINK = "org.apache.kafka.connect.file.FileStreamSinkConnector"
+MIRROR = "org.apache.kafka.connect.mirror"
+
+_opener = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def call(worker: KafkaWorker, method: str, path: str, body: Any = None) -> tuple[int, dict[str, str], Any]:
+    """Send one request (JSON body if given); return status, lower-cased headers and parsed body."""
+    data = None if body is None else json.dumps(body).encode()
+    headers = {"Content-Type": "application/json"} if data is not None else {}
+    request = urllib.request.Request(worker.url + path, data=data, method=method, headers=headers)
+    try:
+        with _opener.open(request, timeout=100) as response:
+            status, raw, head = response.status, response.read(), response.headers
+    except urllib.error.HTTPError as err:
+        status, raw, head = err.code, err.read(), err.headers
+    return status, {k.lower(): v for k, v in head.items()}, json.loads(raw) if raw else None
+
+
+def wait_for_status(worker: KafkaWorker, name: str, tasks: int, timeout: float = 60.0) -> dict[str, Any]:
+    """Poll GET /status until the connector and ``tasks`` tasks are RUNNING."""
+    deadline = time.monotonic() + timeout
+    last: Any = None
+    while time.monotonic() < deadline:
+        status, _, last = call(worker, "GET", f"/connectors/{name}/status")
+        if (
+            status == 200
+            and last["connector"]["state"] == "RUNNING"
+            and len(last["tasks"]) == tasks
+            and all(task["state"] == "RUNNING" for task in last["tasks"])
+        ):
+            return dict(last)
+        time.sleep(0.2)
+    raise AssertionError(f"{name} did not reach RUNNING with {tasks} task(s) in {timeout} s: {last}")
+
+
+def test_root_reports_version_commit_and_cluster_id(kafka_worker: KafkaWorker, kafka_version: str) -> None:
+    status, headers, body = call(kafka_worker, "GET", "/")
+    assert status == 200
+    assert headers["content-type"] == "application/json"
+    assert body["version"] == kafka_version
+    if kafka_version in RELEASE_COMMITS:
+        assert body["commit"] == RELEASE_COMMITS[kafka_version]
+    assert body["kafka_cluster_id"] == kafka_worker.cluster_id
+
+
+def test_stock_connector_plugins_include_the_file_connectors(kafka_worker: KafkaWorker, kafka_version: str) -> None:
+    status, _, body = call(kafka_worker, "GET", "/connector-plugins")
+    assert status == 200
+    assert body == [
+        {"class": FILE_SINK, "type": "sink", "version": kafka_version},
+        {"class": FILE_SOURCE, "type": "source", "version": kafka_version},
+        *(
+            {"class": f"{MIRROR}.Mirror{kind}Connector", "type": "source", "version": kafka_version}
+            for kind in ("Checkpoint", "Heartbeat", "Source")
+        ),
+    ]
+
+
+def test_stock_loggers(kafka_worker: KafkaWorker) -> None:
+    status, _, body = call(kafka_worker, "GET", "/admin/loggers")
+    assert status == 200
+    assert body["root"]["level"] == "INFO"
+    assert body["org.reflections"]["level"] == "ERROR"
+
+
+def test_file_source_create_status_delete(kafka_worker: KafkaWorker, tmp_path: Path) -> None:
+    name = f"smoke-{uuid.uuid4().hex[:8]}"
+    source = tmp_path / "in.txt"
+    source.write_text("hello\n", encoding="utf-8")
+    config = {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(source), "topic": name}
+
+    status, headers, body = call(kafka_worker, "POST", "/connectors", {"name": name, "config": config})
+    assert status == 201, body
+    assert headers["location"] == f"{kafka_worker.url}/connectors/{name}"
+    assert body == {"name": name, "config": {**config, "name": name}, "tasks": [], "type": "source"}
+
+    state = wait_for_status(kafka_worker, name, tasks=1)
+    assert state["connector"]["worker_id"] == kafka_worker.worker_id
+    assert state["type"] == "source"
+    assert [task["id"] for task in state["tasks"]] == [0]
+
+    status, _, body = call(kafka_worker, "DELETE", f"/connectors/{name}")
+    assert (status, body) == (204, None)
+    status, _, body = call(kafka_worker, "GET", f"/connectors/{name}")
+    assert (status, body) == (404, {"error_code": 404, "message": f"Connector {name} not found"})
+    status, _, body = call(kafka_worker, "GET", "/connectors")
+    assert name not in body
