@@ -8,16 +8,19 @@ live references into the state.
 from __future__ import annotations
 
 import base64
+import functools
+import heapq
+import itertools
 import threading
-import time
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from . import offsets as offset_rules
 from .catalog import Catalog, Plugin, builtin_catalog
-from .errors import AlreadyExists, BadRequest, ConnectError, Forbidden, NotFound
+from .clock import Clock
+from .errors import AlreadyExists, BadRequest, Conflict, ConnectError, Forbidden, NotFound
 from .models import Connector, Json, State, Status, TargetState, Task, partition_key
 from .validation import WorkerSettings, find_connector, raise_if_invalid, validate_config
 
@@ -29,6 +32,7 @@ _CREATE_NPE = (
     'because "createRequest" is null'
 )
 _CONFIG_NPE = 'Cannot invoke "java.util.Map.get(Object)" because "connectorConfig" is null'
+_INITIAL_STATES = {"RUNNING": TargetState.STARTED, "PAUSED": TargetState.PAUSED, "STOPPED": TargetState.STOPPED}
 
 
 def stable_cluster_id(seed: str = "mockconnect") -> str:
@@ -47,10 +51,68 @@ class CreateRequest:
 
 
 @dataclass(slots=True)
+class Timing:
+    """How long a worker takes to act; all zero (the default) makes every change immediate.
+
+    A real worker answers before it acts: right after a create, status is 404 until the connector
+    has started, and tasks appear later still. Positive delays (seconds on the cluster's clock)
+    reproduce that.
+    """
+
+    connector_start: float = 0.0
+    """From create, config change, restart or resume until the connector reports its state."""
+    task_start: float = 0.0
+    """From the connector's start (or a task restart) until its tasks exist and report their state."""
+
+
+REBALANCE_TEXTS = {
+    "stale_config": "Cannot complete request momentarily due to stale configuration (typically caused by a "
+    "concurrent config change)",
+    "no_leader": "Cannot complete request momentarily due to no known leader URL, likely because a rebalance "
+    "was underway.",
+    "conflicting_operation": "Cannot complete request because of a conflicting operation (e.g. worker rebalance)",
+}
+"""The 409 texts of HerderRequestHandler, by cause."""
+
+_FORWARDED = frozenset(
+    {
+        "create_connector",
+        "put_connector_config",
+        "delete_connector",
+        "restart_connector",
+        "restart_task",
+        "stop_connector",
+        "_alter_offsets",
+        "reset_connector_offsets",
+    }
+)
+"""Operations that go through completeOrForwardRequest: 409 while a rebalance is expected."""
+_REBALANCE_CHECKED = frozenset({"get_connector", "get_connector_config", "list_connector_tasks", "get_tasks_config"})
+"""GETs that check for a pending rebalance through completeRequest: 500 instead of 409."""
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def operation(method: F) -> F:
+    """Run a REST operation under the lock, after applying every transition that is due."""
+
+    @functools.wraps(method)
+    def run(self: ConnectCluster, *args: Any, **kwargs: Any) -> Any:
+        with self.lock:
+            self._catch_up()
+            self._check_rebalance(method.__name__)
+            return method(self, *args, **kwargs)
+
+    return cast(F, run)
+
+
+@dataclass(slots=True)
 class WorkerIdentity:
-    """Who this mock worker says it is."""
+    """Who this mock worker says it is, and which other workers share its cluster."""
 
     worker_id: str = "localhost:8083"
+    peers: list[str] = field(default_factory=list)
+    """Other workers of the cluster; connectors and tasks are spread over all of them."""
     cluster_id: str = field(default_factory=stable_cluster_id)
     version: str = KAFKA_VERSION
     commit: str = KAFKA_COMMIT
@@ -66,32 +128,214 @@ class ConnectCluster:
         catalog: Catalog | None = None,
         identity: WorkerIdentity | None = None,
         settings: WorkerSettings | None = None,
-        clock: Callable[[], float] = time.time,
+        clock: Clock | None = None,
+        timing: Timing | None = None,
     ) -> None:
         self.catalog = catalog or builtin_catalog()
         self.identity = identity or WorkerIdentity()
         self.settings = settings or WorkerSettings()
-        self.clock = clock
+        self.clock = clock or Clock()
+        self.timing = timing or Timing()
         self.lock = threading.RLock()
         self.connectors: dict[str, Connector] = {}
         self.loggers: dict[str, tuple[str | None, int | None]] = {}
+        self.gone_workers: set[str] = set()
+        self.restart_failures: dict[tuple[str, int | None], list[str]] = {}
+        """Traces to fail with on the next restarts of a connector (task None) or task, in order."""
+        self.rebalance: tuple[float, float, str] | None = None
+        """(from, until, cause) of a rebalance window on the clock, or None."""
+        self._timeline: list[tuple[float, int, Callable[[], None]]] = []
+        self._firing_at: float | None = None
+        self._sequence = itertools.count()
+        self._assignments = itertools.count()
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------------
 
     def reset(self) -> None:
-        """Forget every connector and logger change: a freshly started worker."""
+        """Forget every connector, logger change, scheduled transition and injected failure."""
         with self.lock:
             self.connectors = {}
             self.loggers = dict.fromkeys(self.catalog.loggers, (None, None))
             self.loggers["root"] = ("INFO", None)
             self.loggers["org.reflections"] = ("ERROR", None)
+            self.gone_workers = set()
+            self.restart_failures = {}
+            self.rebalance = None
+            self._timeline = []
+            self._assignments = itertools.count()
 
     def _now_ms(self) -> int:
-        return int(self.clock() * 1000)
+        return int(self.clock.now() * 1000)
 
-    def _status(self, state: State, trace: str | None = None) -> Status:
-        return Status(state, self.identity.worker_id, trace)
+    @property
+    def live_workers(self) -> list[str]:
+        workers = [self.identity.worker_id, *self.identity.peers]
+        return [w for w in dict.fromkeys(workers) if w not in self.gone_workers]
+
+    def _status(self, state: State, trace: str | None = None, worker: str | None = None) -> Status:
+        """A status on the next worker in turn (every instance lands on some live worker)."""
+        if worker is None:
+            live = self.live_workers or [self.identity.worker_id]
+            worker = live[next(self._assignments) % len(live)]
+        return Status(state, worker, trace)
+
+    # -- the timeline ------------------------------------------------------------------------
+
+    def schedule(self, delay: float, action: Callable[[], None]) -> None:
+        """Run ``action`` once the clock has moved ``delay`` seconds on (at once when not positive)."""
+        if delay <= 0:
+            action()
+            return
+        base = self._firing_at if self._firing_at is not None else self.clock.now()
+        heapq.heappush(self._timeline, (base + delay, next(self._sequence), action))
+
+    def _later(self, connector: Connector, delay: float, action: Callable[[], None]) -> None:
+        """Schedule ``action`` for ``connector``, dropped if the connector's plan changes first."""
+        epoch, name = connector.epoch, connector.name
+
+        def guarded() -> None:
+            current = self.connectors.get(name)
+            if current is connector and connector.epoch == epoch:
+                action()
+
+        self.schedule(delay, guarded)
+
+    def _catch_up(self) -> None:
+        now = self.clock.now()
+        try:
+            while self._timeline and self._timeline[0][0] <= now:
+                # Transitions scheduled by a transition count from when it was due, not from now.
+                self._firing_at, _, action = heapq.heappop(self._timeline)
+                action()
+        finally:
+            self._firing_at = None
+
+    def catch_up(self) -> None:
+        """Apply every transition that is due by now (operations do this themselves)."""
+        with self.lock:
+            self._catch_up()
+
+    def _check_rebalance(self, operation_name: str) -> None:
+        if self.rebalance is None:
+            return
+        start, until, cause = self.rebalance
+        if not start <= self.clock.now() < until:
+            return
+        if operation_name in _FORWARDED:
+            raise Conflict(REBALANCE_TEXTS[cause])
+        if operation_name in _REBALANCE_CHECKED:
+            raise ConnectError("Request cannot be completed because a rebalance is expected")
+
+    # -- starting instances ------------------------------------------------------------------
+
+    def _instance_status(self, connector: Connector, task: int | None, state: State) -> Status:
+        """The status an instance reaches when it starts: FAILED if a scheduled failure is pending."""
+        traces = self.restart_failures.get((connector.name, task))
+        if traces and state is not State.STOPPED:
+            trace = traces.pop(0)
+            if not traces:
+                del self.restart_failures[(connector.name, task)]
+            return self._status(State.FAILED, trace)
+        return self._status(state)
+
+    def _start_connector(self, connector: Connector, *, tasks: str, pending: State | None) -> None:
+        """(Re)start a connector under its target state.
+
+        ``pending`` is the status shown until it has started (None: no status at all);
+        ``tasks`` is ``regenerate`` (new task configs), ``restart`` (all tasks) or ``keep``.
+        """
+        connector.epoch += 1
+        connector.status = None if pending is None else self._status(pending)
+        timing = self.timing
+
+        def started() -> None:
+            connector.status = self._instance_status(connector, None, connector.target.running_state)
+            if tasks == "regenerate" and connector.target is TargetState.STARTED:
+                self._later(connector, timing.task_start, lambda: self._generate_tasks(connector))
+            elif tasks == "restart":
+                for task in connector.tasks:
+                    self._start_task(connector, task, pending=None)
+
+        self._later(connector, timing.connector_start, started)
+
+    def _start_task(self, connector: Connector, task: Task, *, pending: State | None) -> None:
+        if pending is not None:
+            task.status = self._status(pending, worker=task.status.worker_id if task.status else None)
+        state = State.PAUSED if connector.target is TargetState.PAUSED else State.RUNNING
+
+        def started() -> None:
+            if task in connector.tasks:
+                task.status = self._instance_status(connector, task.id, state)
+
+        self._later(connector, self.timing.task_start, started)
+
+    # -- injected trouble (used by scenarios) ------------------------------------------------
+
+    def fail_connector(self, name: str, trace: str) -> None:
+        """The connector instance throws: FAILED with ``trace``; its tasks keep running."""
+        with self.lock:
+            found = self._get(name, f"Connector {name} not found")
+            worker = found.status.worker_id if found.status else None
+            found.status = self._status(State.FAILED, trace, worker)
+
+    def fail_task(self, name: str, task: int, trace: str) -> None:
+        """A task throws: FAILED with ``trace``; the connector and other tasks are unaffected."""
+        with self.lock:
+            found = self._get(name, f"Connector {name} not found")
+            match = next((t for t in found.tasks if t.id == task), None)
+            if match is None:
+                raise NotFound(f"Unknown task: {name}-{task}")
+            worker = match.status.worker_id if match.status else None
+            match.status = self._status(State.FAILED, trace, worker)
+
+    def fail_next_restarts(self, name: str, task: int | None, traces: list[str]) -> None:
+        """The next ``len(traces)`` starts of this connector (task None) or task fail with these traces."""
+        with self.lock:
+            self.restart_failures[(name, task)] = list(traces)
+
+    def start_rebalance(self, duration: float, cause: str = "stale_config") -> None:
+        """From now, for ``duration`` seconds, answer as a worker that expects a rebalance."""
+        if cause not in REBALANCE_TEXTS:
+            raise ValueError(f"unknown rebalance cause {cause!r}; use one of {sorted(REBALANCE_TEXTS)}")
+        with self.lock:
+            now = self.clock.now()
+            self.rebalance = (now, now + duration, cause)
+
+    def remove_worker(self, worker: str, reassign_after: float) -> None:
+        """A worker leaves: its instances go UNASSIGNED, then move to live workers after a delay."""
+        with self.lock:
+            self.gone_workers.add(worker)
+            for connector in self.connectors.values():
+                instances: list[tuple[int | None, Status | None]] = [(None, connector.status)]
+                instances += [(task.id, task.status) for task in connector.tasks]
+                for task_id, status in instances:
+                    if status is None or status.worker_id != worker:
+                        continue
+                    status.state = State.UNASSIGNED
+                    status.trace = None
+                    self._later(connector, reassign_after, self._reassigner(connector, task_id))
+
+    def _reassigner(self, connector: Connector, task_id: int | None) -> Callable[[], None]:
+        def reassign() -> None:
+            if not self.live_workers:
+                return
+            if task_id is None:
+                connector.status = self._status(connector.target.running_state)
+                return
+            for task in connector.tasks:
+                if task.id == task_id:
+                    paused = connector.target is TargetState.PAUSED
+                    task.status = self._status(State.PAUSED if paused else State.RUNNING)
+
+        return reassign
+
+    def add_worker(self, worker: str) -> None:
+        """A worker joins (or comes back); new assignments may land on it."""
+        with self.lock:
+            self.gone_workers.discard(worker)
+            if worker != self.identity.worker_id and worker not in self.identity.peers:
+                self.identity.peers.append(worker)
 
     # -- helpers -----------------------------------------------------------------------------
 
@@ -111,7 +355,7 @@ class ConnectCluster:
             return None
 
     def _generate_tasks(self, connector: Connector) -> None:
-        """Task configs as the connector produces them, each RUNNING (or PAUSED) at once."""
+        """Task configs as the connector produces them; each task starts under the target state."""
         plugin = self._plugin_for(connector.config)
         connector.tasks = []
         if plugin is None or plugin.tasks == "none":
@@ -125,8 +369,10 @@ class ConnectCluster:
         task_config = dict(connector.config)
         if plugin.task_class:
             task_config["task.class"] = plugin.task_class
-        state = connector.target.running_state
-        connector.tasks = [Task(i, dict(task_config), self._status(state)) for i in range(count)]
+        state = State.PAUSED if connector.target is TargetState.PAUSED else State.RUNNING
+        connector.tasks = [Task(i, dict(task_config), None) for i in range(count)]
+        for task in connector.tasks:
+            task.status = self._instance_status(connector, task.id, state)
 
     def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str], Plugin]:
         infos = validate_config(self.catalog, self.settings, config)
@@ -154,23 +400,24 @@ class ConnectCluster:
 
     # -- connectors --------------------------------------------------------------------------
 
+    @operation
     def list_connectors(self, expand: list[str] | None = None) -> Json:
-        with self.lock:
-            if expand is None:
-                return list(self.connectors)
-            result: dict[str, Json] = {}
-            for name, connector in self.connectors.items():
-                if connector.status is None:  # no status yet: Connect leaves the connector out
-                    continue
-                entry: dict[str, Json] = {}
-                for kind in expand:
-                    if kind == "status":
-                        entry["status"] = connector.state_info()
-                    elif kind == "info":
-                        entry["info"] = connector.info()
-                result[name] = entry
-            return result
+        if expand is None:
+            return list(self.connectors)
+        result: dict[str, Json] = {}
+        for name, connector in self.connectors.items():
+            if connector.status is None:  # no status yet: Connect leaves the connector out
+                continue
+            entry: dict[str, Json] = {}
+            for kind in expand:
+                if kind == "status":
+                    entry["status"] = connector.state_info()
+                elif kind == "info":
+                    entry["info"] = connector.info()
+            result[name] = entry
+        return result
 
+    @operation
     def create_connector(self, request: CreateRequest | None) -> dict[str, Json]:
         if request is None:
             raise ConnectError(_CREATE_NPE)
@@ -181,33 +428,31 @@ class ConnectCluster:
         self._put_name(name, config)
         target = TargetState.STARTED
         if request.initial_state is not None:
-            target = {"RUNNING": TargetState.STARTED, "PAUSED": TargetState.PAUSED, "STOPPED": TargetState.STOPPED}[
-                request.initial_state.upper()
-            ]
-        with self.lock:
-            stored, plugin = self._validated(name, config)
-            if name in self.connectors:
-                raise AlreadyExists(f"Connector {name} already exists")
-            connector = Connector(name, stored, plugin.type, target, self._status(target.running_state))
-            answer = connector.info()  # a real worker answers before the connector has made tasks
-            if target is TargetState.STARTED:
-                self._generate_tasks(connector)
-            self.connectors[name] = connector
-            return answer
+            target = _INITIAL_STATES[request.initial_state.upper()]
+        stored, plugin = self._validated(name, config)
+        if name in self.connectors:
+            raise AlreadyExists(f"Connector {name} already exists")
+        connector = Connector(name, stored, plugin.type, target, None)
+        self.connectors[name] = connector
+        answer = connector.info()  # a real worker answers before the connector has made tasks
+        self._start_connector(connector, tasks="regenerate", pending=None)
+        return answer
 
+    @operation
     def get_connector(self, connector: str) -> dict[str, Json]:
-        with self.lock:
-            return self._get(connector, f"Connector {connector} not found").info()
+        return self._get(connector, f"Connector {connector} not found").info()
 
+    @operation
     def delete_connector(self, connector: str) -> None:
-        with self.lock:
-            self._get(connector, f"Connector {connector} not found")
-            del self.connectors[connector]
+        found = self._get(connector, f"Connector {connector} not found")
+        found.epoch += 1
+        del self.connectors[connector]
 
+    @operation
     def get_connector_config(self, connector: str) -> dict[str, str]:
-        with self.lock:
-            return dict(self._get(connector, f"Connector {connector} not found").config)
+        return dict(self._get(connector, f"Connector {connector} not found").config)
 
+    @operation
     def put_connector_config(
         self, connector: str, config: dict[str, str | None] | None
     ) -> tuple[bool, dict[str, Json]]:
@@ -216,142 +461,142 @@ class ConnectCluster:
             raise ConnectError(_CONFIG_NPE)
         config = dict(config)
         self._put_name(connector, config)
-        with self.lock:
-            stored, plugin = self._validated(connector, config)
-            existing = self.connectors.get(connector)
-            if existing is None:
-                created = Connector(connector, stored, plugin.type, TargetState.STARTED, self._status(State.RUNNING))
-                answer = created.info()
-                self._generate_tasks(created)
-                self.connectors[connector] = created
-                return True, answer
-            existing.config = stored
-            existing.type = plugin.type
-            answer = existing.info()  # the task list as it was: new task configs come later
-            existing.status = self._status(existing.target.running_state)
-            if existing.target is TargetState.STARTED:
-                self._generate_tasks(existing)
-            return False, answer
+        stored, plugin = self._validated(connector, config)
+        existing = self.connectors.get(connector)
+        if existing is None:
+            created = Connector(connector, stored, plugin.type, TargetState.STARTED, None)
+            self.connectors[connector] = created
+            answer = created.info()
+            self._start_connector(created, tasks="regenerate", pending=None)
+            return True, answer
+        existing.config = stored
+        existing.type = plugin.type
+        answer = existing.info()  # the task list as it was: new task configs come later
+        existing.epoch += 1
+        self._start_connector(existing, tasks="regenerate", pending=State.UNASSIGNED)
+        return False, answer
 
+    @operation
     def get_connector_status(self, connector: str) -> dict[str, Json]:
-        with self.lock:
-            found = self.connectors.get(connector)
-            if found is None or found.status is None:
-                raise NotFound(f"No status found for connector {connector}")
-            return found.state_info()
+        found = self.connectors.get(connector)
+        if found is None or found.status is None:
+            raise NotFound(f"No status found for connector {connector}")
+        return found.state_info()
 
+    @operation
     def restart_connector(
         self, connector: str, include_tasks: bool = False, only_failed: bool = False
     ) -> dict[str, Json] | None:
         """Plain restart returns None (204); otherwise the restart plan (202)."""
-        with self.lock:
-            found = self._get(connector, f"Unknown connector: {connector}")
-            running = found.target.running_state
-            if not include_tasks and not only_failed:
-                found.status = self._status(running)
-                return None
-            if found.status is None:
-                raise NotFound(f"Status for connector {connector} not found")
-            restart_connector = not only_failed or found.status.state is State.FAILED
-            restart_tasks = [
-                task
-                for task in found.tasks
-                if include_tasks and task.status is not None and (not only_failed or task.status.state is State.FAILED)
-            ]
-            plan = found.state_info()
-            if restart_connector:
-                plan["connector"]["state"] = State.RESTARTING.value
-                found.status = self._status(running)
-            restarted_ids = {task.id for task in restart_tasks}
-            for entry in plan["tasks"]:
-                if entry["id"] in restarted_ids:
-                    entry["state"] = State.RESTARTING.value
-            task_state = State.PAUSED if found.target is TargetState.PAUSED else State.RUNNING
-            for task in restart_tasks:
-                task.status = self._status(task_state)
-            return plan
+        found = self._get(connector, f"Unknown connector: {connector}")
+        if not include_tasks and not only_failed:
+            self._start_connector(found, tasks="keep", pending=State.UNASSIGNED)
+            return None
+        if found.status is None:
+            raise NotFound(f"Status for connector {connector} not found")
+        restart_connector = not only_failed or found.status.state is State.FAILED
+        restart_tasks = [
+            task
+            for task in found.tasks
+            if include_tasks and task.status is not None and (not only_failed or task.status.state is State.FAILED)
+        ]
+        plan = found.state_info()
+        if restart_connector:
+            plan["connector"]["state"] = State.RESTARTING.value
+            self._start_connector(found, tasks="keep", pending=State.RESTARTING)
+        restarted_ids = {task.id for task in restart_tasks}
+        for entry in plan["tasks"]:
+            if entry["id"] in restarted_ids:
+                entry["state"] = State.RESTARTING.value
+        for task in restart_tasks:
+            self._start_task(found, task, pending=State.RESTARTING)
+        return plan
 
+    @operation
     def pause_connector(self, connector: str) -> None:
-        with self.lock:
-            found = self._get(connector, f"Unknown connector {connector}")
-            found.target = TargetState.PAUSED
-            if found.status is not None and found.status.state not in (State.FAILED,):
-                found.status = self._status(State.PAUSED)
-            for task in found.tasks:
-                if task.status is not None and task.status.state is not State.FAILED:
-                    task.status = self._status(State.PAUSED)
+        found = self._get(connector, f"Unknown connector {connector}")
+        found.epoch += 1
+        found.target = TargetState.PAUSED
+        if found.status is None or found.status.state is not State.FAILED:
+            found.status = self._status(State.PAUSED, worker=found.status.worker_id if found.status else None)
+        for task in found.tasks:
+            if task.status is None or task.status.state is not State.FAILED:
+                task.status = self._status(State.PAUSED, worker=task.status.worker_id if task.status else None)
 
+    @operation
     def resume_connector(self, connector: str) -> None:
-        with self.lock:
-            found = self._get(connector, f"Unknown connector {connector}")
-            was_stopped = found.target is TargetState.STOPPED
-            found.target = TargetState.STARTED
-            if found.status is not None and found.status.state is not State.FAILED:
-                found.status = self._status(State.RUNNING)
-            if was_stopped or not found.tasks:
-                self._generate_tasks(found)
+        found = self._get(connector, f"Unknown connector {connector}")
+        was_stopped = found.target is TargetState.STOPPED
+        found.epoch += 1
+        found.target = TargetState.STARTED
+        if was_stopped or not found.tasks:
+            self._start_connector(found, tasks="regenerate", pending=None if found.status is None else None)
+            if found.status is None or found.status.state is not State.FAILED:
                 return
-            for task in found.tasks:
-                if task.status is not None and task.status.state is State.PAUSED:
-                    task.status = self._status(State.RUNNING)
+        if found.status is not None and found.status.state is not State.FAILED:
+            found.status = self._status(State.RUNNING, worker=found.status.worker_id)
+        for task in found.tasks:
+            if task.status is not None and task.status.state is State.PAUSED:
+                task.status = self._status(State.RUNNING, worker=task.status.worker_id)
 
+    @operation
     def stop_connector(self, connector: str) -> None:
-        with self.lock:
-            found = self._get(connector, f"Unknown connector {connector}")
-            found.target = TargetState.STOPPED
-            found.tasks = []
-            found.status = self._status(State.STOPPED)
+        found = self._get(connector, f"Unknown connector {connector}")
+        found.epoch += 1
+        found.target = TargetState.STOPPED
+        found.tasks = []
+        found.status = self._status(State.STOPPED, worker=found.status.worker_id if found.status else None)
 
+    @operation
     def list_connector_tasks(self, connector: str) -> list[dict[str, Json]]:
-        with self.lock:
-            found = self._get(connector, f"Connector {connector} not found")
-            return [{"id": {"connector": connector, "task": t.id}, "config": dict(t.config)} for t in found.tasks]
+        found = self._get(connector, f"Connector {connector} not found")
+        return [{"id": {"connector": connector, "task": t.id}, "config": dict(t.config)} for t in found.tasks]
 
+    @operation
     def get_tasks_config(self, connector: str) -> dict[str, dict[str, str]]:
-        with self.lock:
-            found = self._get(connector, f"Connector {connector} not found")
-            return {f"{connector}-{t.id}": dict(t.config) for t in found.tasks}
+        found = self._get(connector, f"Connector {connector} not found")
+        return {f"{connector}-{t.id}": dict(t.config) for t in found.tasks}
 
+    @operation
     def get_task_status(self, connector: str, task: int) -> dict[str, Json]:
-        with self.lock:
-            found = self.connectors.get(connector)
-            match = next((t for t in found.tasks if t.id == task), None) if found else None
-            if match is None or match.status is None:
-                raise NotFound(f"No status found for task {connector}-{task}")
-            return match.state_dict()
+        found = self.connectors.get(connector)
+        match = next((t for t in found.tasks if t.id == task), None) if found else None
+        if match is None or match.status is None:
+            raise NotFound(f"No status found for task {connector}-{task}")
+        return match.state_dict()
 
+    @operation
     def restart_task(self, connector: str, task: int) -> None:
-        with self.lock:
-            found = self._get(connector, f"Unknown connector: {connector}")
-            match = next((t for t in found.tasks if t.id == task), None)
-            if match is None:
-                raise NotFound(f"Unknown task: {connector}-{task}")
-            match.status = self._status(State.PAUSED if found.target is TargetState.PAUSED else State.RUNNING)
+        found = self._get(connector, f"Unknown connector: {connector}")
+        match = next((t for t in found.tasks if t.id == task), None)
+        if match is None:
+            raise NotFound(f"Unknown task: {connector}-{task}")
+        self._start_task(found, match, pending=State.UNASSIGNED)
 
     # -- topics ------------------------------------------------------------------------------
 
+    @operation
     def get_connector_active_topics(self, connector: str) -> dict[str, Json]:
         if not self.identity.topic_tracking:
             raise Forbidden("Topic tracking is disabled.")
-        with self.lock:
-            found = self.connectors.get(connector)
-            return {connector: {"topics": list(found.active_topics) if found else []}}
+        found = self.connectors.get(connector)
+        return {connector: {"topics": list(found.active_topics) if found else []}}
 
+    @operation
     def reset_connector_active_topics(self, connector: str) -> None:
         if not self.identity.topic_tracking:
             raise Forbidden("Topic tracking is disabled.")
         if not self.identity.topic_tracking_reset:
             raise Forbidden("Topic tracking reset is disabled.")
-        with self.lock:
-            found = self.connectors.get(connector)
-            if found is not None:
-                found.active_topics = []
+        found = self.connectors.get(connector)
+        if found is not None:
+            found.active_topics = []
 
     # -- offsets -----------------------------------------------------------------------------
 
+    @operation
     def get_connector_offsets(self, connector: str) -> dict[str, Json]:
-        with self.lock:
-            return self._get(connector, f"Connector {connector} not found").offsets_dict()
+        return self._get(connector, f"Connector {connector} not found").offsets_dict()
 
     def _stopped(self, connector: str) -> tuple[Connector, Plugin | None]:
         found = self._get(connector, f"Connector {connector} not found")
@@ -373,19 +618,23 @@ class ConnectCluster:
         }
 
     def alter_connector_offsets(self, connector: str, changes: list[offset_rules.Change] | None) -> dict[str, Json]:
+        # ConnectorsResource checks for an empty request before anything reaches the herder.
         if not changes:
             raise BadRequest("Partitions / offsets need to be provided for an alter offsets request")
-        with self.lock:
-            found, plugin = self._stopped(connector)
-            if found.type == "sink":
-                for partition, offset in offset_rules.sink_changes(changes):
-                    self._set_offset(found, partition, offset)
-            else:
-                if plugin is not None:
-                    offset_rules.source_changes(plugin, found.config, changes)
-                for source_partition, offset in changes:
-                    self._set_offset(found, source_partition or {}, offset)
-            return self._offsets_message(plugin, "altered")
+        return self._alter_offsets(connector, changes)
+
+    @operation
+    def _alter_offsets(self, connector: str, changes: list[offset_rules.Change]) -> dict[str, Json]:
+        found, plugin = self._stopped(connector)
+        if found.type == "sink":
+            for partition, offset in offset_rules.sink_changes(changes):
+                self._set_offset(found, partition, offset)
+        else:
+            if plugin is not None:
+                offset_rules.source_changes(plugin, found.config, changes)
+            for source_partition, offset in changes:
+                self._set_offset(found, source_partition or {}, offset)
+        return self._offsets_message(plugin, "altered")
 
     @staticmethod
     def _set_offset(connector: Connector, partition: dict[str, Json], offset: dict[str, Json] | None) -> None:
@@ -395,11 +644,11 @@ class ConnectCluster:
         else:
             connector.offsets[key] = (partition, offset)
 
+    @operation
     def reset_connector_offsets(self, connector: str) -> dict[str, Json]:
-        with self.lock:
-            found, plugin = self._stopped(connector)
-            found.offsets.clear()
-            return self._offsets_message(plugin, "reset")
+        found, plugin = self._stopped(connector)
+        found.offsets.clear()
+        return self._offsets_message(plugin, "reset")
 
     # -- plugins -----------------------------------------------------------------------------
 

@@ -75,6 +75,8 @@ class Connector:
     tasks: list[Task] = field(default_factory=list)
     offsets: dict[str, tuple[dict[str, Json], dict[str, Json]]] = field(default_factory=dict)
     active_topics: list[str] = field(default_factory=list)
+    epoch: int = 0
+    """Bumped by every change of plan, so transitions scheduled under an older plan are dropped."""
 
     def task_ids(self) -> list[dict[str, Json]]:
         return [{"connector": self.name, "task": task.id} for task in self.tasks]

@@ -7,6 +7,7 @@ from typing import Any
 import pytest
 from helpers import FILE_SOURCE
 
+from mockconnect.clock import ManualClock
 from mockconnect.cluster import ConnectCluster
 from mockconnect.errors import BadRequest, ConnectError, Forbidden, NotFound
 
@@ -34,11 +35,12 @@ def test_unknown_logger(cluster: ConnectCluster) -> None:
 
 
 def test_worker_scope_sets_the_namespace_and_lists_it(cluster: ConnectCluster) -> None:
-    cluster.clock = lambda: 1700000000.123
+    clock = ManualClock(1700000000.123)
+    cluster.clock = clock
     names = cluster.set_level("com.example", {"level": "debug"})
     assert names == ["com.example"]
     assert cluster.get_logger("com.example") == {"level": "DEBUG", "last_modified": 1700000000123}
-    cluster.clock = lambda: 1800000000.0
+    clock.advance(60)
     cluster.set_level("com.example", {"level": "DEBUG"})  # same level: timestamp unchanged
     assert cluster.get_logger("com.example")["last_modified"] == 1700000000123
 
