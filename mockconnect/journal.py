@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -52,6 +52,7 @@ class Journal:
         self._lock = threading.Lock()
         self._seq = 0
         self.evicted = 0
+        self._listeners: tuple[Callable[[Entry], None], ...] = ()
 
     def next_seq(self) -> int:
         with self._lock:
@@ -63,6 +64,24 @@ class Journal:
             if len(self._entries) == self.limit:
                 self.evicted += 1
             self._entries.append(entry)
+            listeners = self._listeners
+        for listener in listeners:
+            listener(entry)
+
+    def subscribe(self, listener: Callable[[Entry], None]) -> Callable[[], None]:
+        """Call ``listener`` with every entry recorded from now on; returns the function that stops it.
+
+        A listener sees entries that are later evicted or cleared, so a check built on it never
+        misses one (the pytest plugin's teardown check is).
+        """
+        with self._lock:
+            self._listeners = (*self._listeners, listener)
+
+        def unsubscribe() -> None:
+            with self._lock:
+                self._listeners = tuple(item for item in self._listeners if item is not listener)
+
+        return unsubscribe
 
     def clear(self) -> None:
         with self._lock:

@@ -49,6 +49,7 @@ class MockConnect:
         advertised = "localhost" if host in WILDCARD_HOSTS else host
         self.state.cluster.identity.worker_id = f"{advertised}:{self.port}"
         self._thread: threading.Thread | None = None
+        self._stopping = False
 
     @property
     def url(self) -> str:
@@ -67,17 +68,26 @@ class MockConnect:
 
     def start(self) -> MockConnect:
         if self._thread is None:
-            self._thread = threading.Thread(target=self._server.run, name="mockconnect-server", daemon=True)
+            self._thread = threading.Thread(target=self.serve_forever, name="mockconnect-server", daemon=True)
             self._thread.start()
         return self
 
     def serve_forever(self) -> None:
-        """Serve on the calling thread until ``stop()`` is called from elsewhere."""
-        self._server.run()
+        """Serve on the calling thread until ``stop()`` is called (from another thread or a signal handler)."""
+        server = self._server
+        while not self._stopping:
+            server.asyncore.loop(timeout=server.adj.asyncore_loop_timeout, map=server._map, count=1)
+        # Close the sockets on the thread that polls them: closing them from another thread while it
+        # waits in select() makes that select() fail with EBADF.
+        for dispatcher in list(server._map.values()):
+            dispatcher.close()
+        server.task_dispatcher.shutdown(timeout=5)
 
     def stop(self) -> None:
-        self._server.close()
-        if self._thread is not None:
+        """Stop serving; safe from any thread and from a signal handler (it only sets a flag and wakes the loop)."""
+        self._stopping = True
+        self._server.pull_trigger()
+        if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
             self._thread = None
 
