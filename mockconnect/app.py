@@ -9,9 +9,10 @@ import traceback
 from flask import Flask, Response, g, request
 from werkzeug.exceptions import HTTPException, NotAcceptable, UnsupportedMediaType
 
-from .contract import Contract, kafka_contract
+from .contract import Contract, Operation, kafka_contract
 from .errors import ConnectError
 from .journal import Entry
+from .rest import admin as admin_api
 from .rest import body as jackson
 from .rest import views
 from .rest.errors import envelope, http_envelope, status_for
@@ -29,14 +30,22 @@ def create_app(
     validate: bool = True,
     max_body: int = DEFAULT_MAX_BODY,
     contract: Contract | None = None,
+    admin: bool = True,
 ) -> Flask:
-    """A Flask app serving the Kafka Connect REST API over ``state`` (a fresh one by default)."""
+    """A Flask app serving the Kafka Connect REST API over ``state`` (a fresh one by default).
+
+    ``admin`` adds the admin API under ``/_mockconnect/``, checked against its own contract.
+    """
     app = Flask("mockconnect", static_folder=None)
     app.url_map.strict_slashes = False
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.extensions["mockconnect"] = state or MockState()
     app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
     views.register(app)
+    app.extensions["mockconnect.admin_contract"] = None
+    if admin:
+        admin_api.register(app)
+        app.extensions["mockconnect.admin_contract"] = admin_api.admin_contract() if validate else None
     app.before_request(_gate)
     app.after_request(_record)
     app.register_error_handler(ConnectError, _connect_error)
@@ -59,6 +68,9 @@ def _gate() -> None:
     g.mockconnect_started = time.perf_counter()
     if request.routing_exception is not None:
         raise request.routing_exception
+    if request.endpoint in admin_api.OPERATION_IDS:
+        _check_request(request.endpoint)
+        return
     route = _ROUTES.get(request.endpoint or "")
     if route is None or request.method == "OPTIONS":
         return
@@ -69,20 +81,26 @@ def _gate() -> None:
         raise UnsupportedMediaType()
     if request.headers.get("Accept") and request.accept_mimetypes.best_match(["application/json"]) is None:
         raise NotAcceptable()
-    contract = _contract()
-    if contract is not None and request.method != "HEAD":
-        operation = contract.operations.get(route.operation_id)
-        if operation is not None:
-            g.mockconnect_request_problems = operation.request_problems(
-                request.view_args or {}, request.args, request.mimetype or None, request.get_data(cache=True)
-            )
+    _check_request(route.operation_id)
 
 
-def _contract() -> Contract | None:
+def _check_request(operation_id: str) -> None:
+    operation = _operation(operation_id)
+    if operation is not None and request.method not in ("HEAD", "OPTIONS"):
+        g.mockconnect_request_problems = operation.request_problems(
+            request.view_args or {}, request.args, request.mimetype or None, request.get_data(cache=True)
+        )
+
+
+def _operation(operation_id: str | None) -> Operation | None:
+    """The contract's view of an operation: the admin API's for admin routes, else Kafka's."""
     from flask import current_app
 
-    found: Contract | None = current_app.extensions["mockconnect.contract"]
-    return found
+    if not operation_id:
+        return None
+    key = "mockconnect.admin_contract" if operation_id in admin_api.OPERATION_IDS else "mockconnect.contract"
+    contract: Contract | None = current_app.extensions[key]
+    return None if contract is None else contract.operations.get(operation_id)
 
 
 def _record(response: Response) -> Response:
@@ -93,13 +111,11 @@ def _record(response: Response) -> Response:
     has_body, body = replied_body()
     operation_id = request.endpoint if request.url_rule is not None else None
     response_problems: list[str] = []
-    contract = _contract()
-    if contract is not None and operation_id and request.method not in ("HEAD", "OPTIONS"):
-        operation = contract.operations.get(operation_id)
-        if operation is not None:
-            response_problems = operation.response_problems(
-                response.status_code, response.mimetype or None, body, response.headers, has_body
-            )
+    operation = _operation(operation_id)
+    if operation is not None and request.method not in ("HEAD", "OPTIONS"):
+        response_problems = operation.response_problems(
+            response.status_code, response.mimetype or None, body, response.headers, has_body
+        )
     if response_problems:
         log.error(
             "mockconnect broke its contract: %s %s -> %s: %s",

@@ -76,6 +76,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="skip the OpenAPI checks of requests and responses (MOCKCONNECT_NO_VALIDATE=1)",
     )
     serve.add_argument(
+        "--no-admin",
+        action="store_true",
+        default=_bool_env("NO_ADMIN"),
+        help="switch off the admin API under /_mockconnect/ (MOCKCONNECT_NO_ADMIN=1)",
+    )
+    serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
     return parser
@@ -107,6 +113,7 @@ def _serve(args: argparse.Namespace) -> int:
             args.host,
             port,
             validate=not args.no_validate,
+            admin=not args.no_admin,
             max_body=max_body,
             journal_limit=journal_limit,
             threads=threads,

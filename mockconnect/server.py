@@ -29,12 +29,13 @@ class MockConnect:
         *,
         state: MockState | None = None,
         validate: bool = True,
+        admin: bool = True,
         max_body: int = DEFAULT_MAX_BODY,
         journal_limit: int = DEFAULT_LIMIT,
         threads: int = 8,
     ) -> None:
         self.state = state or MockState(journal_limit=journal_limit)
-        self.app = create_app(self.state, validate=validate, max_body=max_body)
+        self.app = create_app(self.state, validate=validate, max_body=max_body, admin=admin)
         self._server: Any = create_server(
             self.app,
             host=host,
