@@ -1,0 +1,106 @@
+"""The pytest plugin (entry point ``pytest11: mockconnect``): fixtures and the ``mockconnect`` marker.
+
+Fixtures, all prefixed ``mockconnect``:
+
+- ``mockconnect_listen_address`` (session): ``("127.0.0.1", 0)``; override it to pin a host or port.
+- ``mockconnect_server`` (session): the one :class:`~mockconnect.MockConnect` of this process (so
+  one per pytest-xdist worker), started at first use and stopped at the end of the session.
+- ``mockconnect`` (function): that server reset for this test, as a
+  :class:`~mockconnect.testing.MockConnectFixture`; at teardown the test fails if the mock broke
+  its contract or failed internally meanwhile (and, by default, if the test sent a request that
+  breaks the contract).
+- ``mockconnect_client`` (function): a Flask test client over the same state, without a socket.
+
+Flask and the contract are imported inside the fixtures, so having mockconnect installed costs
+other projects' test runs nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from flask.testing import FlaskClient
+
+    from .server import MockConnect
+    from .testing import MockConnectFixture, Options
+
+MARKER_HELP = (
+    "mockconnect(strict=True, validate_requests=True): options for the mockconnect fixture in this test. "
+    "strict=False skips the teardown check that the mock kept its contract; validate_requests=False "
+    "lets the test send requests that break the contract."
+)
+_OPTIONS = ("strict", "validate_requests")
+_LATER = {"scenario": "scenarios"}
+"""Marker options that a later version of mockconnect brings."""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", MARKER_HELP)
+
+
+def _options(request: pytest.FixtureRequest) -> Options:
+    from .testing import Options
+
+    chosen: dict[str, Any] = {}
+    for mark in reversed(list(request.node.iter_markers("mockconnect"))):  # the closest marker wins
+        if mark.args:
+            pytest.fail(f"@pytest.mark.mockconnect takes keyword options only, got {mark.args!r}", pytrace=False)
+        chosen.update(mark.kwargs)
+    for key, value in chosen.items():
+        if key in _LATER:
+            pytest.fail(
+                f"@pytest.mark.mockconnect({key}=...) needs {_LATER[key]}, which this mockconnect does not have yet",
+                pytrace=False,
+            )
+        if key not in _OPTIONS:
+            pytest.fail(
+                f"@pytest.mark.mockconnect got an unknown option {key!r}; it takes {', '.join(_OPTIONS)}",
+                pytrace=False,
+            )
+        if not isinstance(value, bool):
+            pytest.fail(f"@pytest.mark.mockconnect({key}=...) must be True or False, not {value!r}", pytrace=False)
+    return Options(**chosen)
+
+
+@pytest.fixture(scope="session")
+def mockconnect_listen_address() -> tuple[str, int]:
+    """Where the session's mock listens: loopback and a free port. Override it to pin either."""
+    return ("127.0.0.1", 0)
+
+
+@pytest.fixture(scope="session")
+def mockconnect_server(mockconnect_listen_address: tuple[str, int]) -> Iterator[MockConnect]:
+    """The served mock shared by this process's tests (each pytest-xdist worker has its own)."""
+    from .server import MockConnect
+
+    host, port = mockconnect_listen_address
+    with MockConnect(host, port) as server:
+        yield server
+
+
+@pytest.fixture
+def mockconnect(request: pytest.FixtureRequest, mockconnect_server: MockConnect) -> Iterator[MockConnectFixture]:
+    """The mock, reset for this test; the test fails at teardown if the mock broke its contract."""
+    from .testing import MockConnectFixture
+
+    mock = MockConnectFixture(mockconnect_server, _options(request))
+    mock.start()
+    yield mock
+    mock.stop()
+    failure = None
+    try:
+        mock.check()
+    except AssertionError as problem:
+        failure = str(problem)
+    if failure is not None:  # outside the except block, so pytest shows the message once
+        pytest.fail(failure, pytrace=False)
+
+
+@pytest.fixture
+def mockconnect_client(mockconnect: MockConnectFixture) -> FlaskClient:
+    """A Flask test client over the ``mockconnect`` fixture's state: the fastest way in, no socket."""
+    return mockconnect.client()
