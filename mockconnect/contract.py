@@ -8,8 +8,10 @@ operation from the Flask endpoint name and compiling every schema once with json
 from __future__ import annotations
 
 import json
+import math
 import re
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Protocol
@@ -23,16 +25,31 @@ from .resources import shipped_file
 _HTTP_METHODS = ("get", "put", "post", "delete", "patch", "head", "options", "trace")
 _INT_TEXT = re.compile(r"\s*[+-]?\d+(_\d+)*\s*")
 
+# OpenAPI's integer formats as bounds. jsonschema-rs calls custom format checks for strings only, so
+# ``format: int32`` on a number would never be checked; ``minimum``/``maximum`` are checked natively.
+_INT_RANGES = {"int32": (-(2**31), 2**31 - 1), "int64": (-(2**63), 2**63 - 1)}
 
-def _int32(value: Any) -> bool:
-    return not isinstance(value, int) or -(2**31) <= value < 2**31
+# Lone surrogates (JSON allows "\ud800") cannot cross into jsonschema-rs, which needs UTF-8. They are
+# mapped one for one onto supplementary private-use code points, which keeps lengths and what the
+# document's patterns match.
+_SURROGATES = {code: 0xF0000 + code - 0xD800 for code in range(0xD800, 0xE000)}
 
 
-def _int64(value: Any) -> bool:
-    return not isinstance(value, int) or -(2**63) <= value < 2**63
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not JSON")
 
 
-_FORMATS: dict[str, Callable[[Any], bool]] = {"int32": _int32, "int64": _int64}
+def _finite_float(text: str) -> float:
+    # 1e400 is a JSON number (RFC 8259 sets no range) but a Python inf, which jsonschema-rs refuses as a
+    # number; the largest double stands in for it (no schema in the document bounds a number).
+    value = float(text)
+    if value in (math.inf, -math.inf):
+        return math.copysign(sys.float_info.max, value)
+    return value
+
+
+# RFC 8259 JSON: Python's NaN, Infinity and -Infinity extensions are refused, as Kafka's Jackson does.
+_JSON = json.JSONDecoder(parse_constant=_reject_constant, parse_float=_finite_float)
 
 
 class HeaderNames(Protocol):
@@ -55,6 +72,7 @@ class Parameter:
     kind: str
     item_kind: str | None
     validator: Any
+    allow_empty: bool = False
 
     def cast(self, raw: str, kind: str | None = None) -> Any:
         kind = kind or self.kind
@@ -113,8 +131,8 @@ class Operation:
             problems.append(f"request content type {mimetype!r} is not documented")
             return problems
         try:
-            data = json.loads(body)
-        except (ValueError, UnicodeDecodeError) as exc:
+            data = _JSON.decode(body.decode(json.detect_encoding(body), "surrogatepass"))
+        except (ValueError, RecursionError) as exc:
             problems.append(f"request body is not valid JSON: {exc.__class__.__name__}")
             return problems
         if validator is not None:
@@ -161,9 +179,50 @@ def _find_media(content: Mapping[str, Any], mimetype: str | None) -> Any:
 
 
 def _schema_problems(what: str, validator: Any, data: Any) -> list[str]:
-    if validator.is_valid(data):
-        return []
-    return [f"{what}: {error.message}" for error in validator.iter_errors(data)][:5]
+    try:
+        if validator.is_valid(data):
+            return []
+        return [f"{what}: {error.message}" for error in validator.iter_errors(data)][:5]
+    except UnicodeEncodeError:
+        data = _without_surrogates(data)
+        if validator.is_valid(data):
+            return []
+        return [f"{what}: {error.message}" for error in validator.iter_errors(data)][:5]
+
+
+def _without_surrogates(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.translate(_SURROGATES)
+    if isinstance(value, dict):
+        return {_without_surrogates(key): _without_surrogates(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_without_surrogates(item) for item in value]
+    return value
+
+
+def _with_int_ranges(node: Any) -> Any:
+    """A copy of the document where ``format: int32``/``int64`` also carry their bounds."""
+    if isinstance(node, list):
+        return [_with_int_ranges(item) for item in node]
+    if not isinstance(node, dict):
+        return node
+    out = {key: _with_int_ranges(value) for key, value in node.items()}
+    bounds = _INT_RANGES.get(out["format"]) if isinstance(out.get("format"), str) else None
+    if bounds is None:
+        return out
+    low, high = bounds
+    kinds = out.get("type")
+    kinds = [kinds] if isinstance(kinds, str) else kinds
+    if (
+        isinstance(kinds, list)
+        and "integer" in kinds
+        and "number" not in kinds
+        and not {"minimum", "maximum"} & set(out)
+    ):
+        out["minimum"], out["maximum"] = low, high
+    else:
+        out["allOf"] = [*out.get("allOf", []), {"if": {"type": "integer"}, "then": {"minimum": low, "maximum": high}}]
+    return out
 
 
 def _param_problems(param: Parameter, path_params: Mapping[str, Any], query: QueryArgs) -> list[str]:
@@ -175,6 +234,8 @@ def _param_problems(param: Parameter, path_params: Mapping[str, Any], query: Que
         raw_values = query.getlist(param.name) if present else []
     if not present:
         return [f"{param.location} parameter {param.name!r} is required"] if param.required else []
+    if param.location == "query" and param.kind != "array" and raw_values[0] == "" and not param.allow_empty:
+        return [f"query parameter {param.name!r} has an empty value (allowEmptyValue is false)"]
     try:
         if param.kind == "array":
             value: Any = [param.cast(v, param.item_kind) for v in raw_values]
@@ -190,9 +251,10 @@ class Contract:
 
     def __init__(self, document: Mapping[str, Any]) -> None:
         self.document = document
-        self._root = {"components": document.get("components", {})}
+        self._prepared: dict[str, Any] = _with_int_ranges(dict(document))
+        self._root = {"components": self._prepared.get("components", {})}
         self.operations: dict[str, Operation] = {}
-        for path, item in document.get("paths", {}).items():
+        for path, item in self._prepared.get("paths", {}).items():
             shared = item.get("parameters", [])
             for method in _HTTP_METHODS:
                 spec = item.get(method)
@@ -201,7 +263,7 @@ class Contract:
 
     def _resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/"):
-            target: Any = self.document
+            target: Any = self._prepared
             for part in node["$ref"][2:].split("/"):
                 target = target[part.replace("~1", "/").replace("~0", "~")]
             node = target
@@ -210,7 +272,7 @@ class Contract:
     def _validator(self, schema: Mapping[str, Any] | None) -> Any:
         if schema is None:
             return None
-        return jsonschema_rs.Draft202012Validator({**schema, **self._root}, validate_formats=True, formats=_FORMATS)
+        return jsonschema_rs.Draft202012Validator({**schema, **self._root}, validate_formats=True)
 
     def _compile(self, path: str, method: str, shared: list[Any], spec: Mapping[str, Any]) -> Operation:
         op = Operation(spec["operationId"], method.upper(), path)
@@ -229,6 +291,7 @@ class Contract:
                     kind,
                     item_kind,
                     self._validator(param.get("schema", {})),
+                    bool(param.get("allowEmptyValue", False)),
                 )
             )
         body = self._resolve(spec.get("requestBody"))
