@@ -14,6 +14,8 @@ from mockconnect.app import create_app
 from mockconnect.cluster import ConnectCluster, CreateRequest
 from mockconnect.state import MockState
 
+pytest_plugins = ["pytester"]  # tests/plugin/ runs the mockconnect plugin in throwaway pytest sessions
+
 
 @pytest.fixture
 def cluster() -> ConnectCluster:
