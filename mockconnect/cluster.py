@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar, cast
 
+from . import javamap
 from . import offsets as offset_rules
 from .catalog import Catalog, Plugin, builtin_catalog
 from .clock import Clock
@@ -369,6 +370,7 @@ class ConnectCluster:
         task_config = dict(connector.config)
         if plugin.task_class:
             task_config["task.class"] = plugin.task_class
+        task_config = javamap.hash_ordered(task_config)
         state = State.PAUSED if connector.target is TargetState.PAUSED else State.RUNNING
         connector.tasks = [Task(i, dict(task_config), None) for i in range(count)]
         for task in connector.tasks:
@@ -378,7 +380,8 @@ class ConnectCluster:
         infos = validate_config(self.catalog, self.settings, config)
         raise_if_invalid(infos)
         plugin = find_connector(self.catalog, str(config["connector.class"]))
-        return {k: v for k, v in config.items() if v is not None}, plugin
+        # Connect stores configs in HashMaps: reads come back in Java's hash order.
+        return javamap.hash_ordered({k: v for k, v in config.items() if v is not None}), plugin
 
     @staticmethod
     def _put_name(name: str, config: dict[str, str | None]) -> None:
@@ -434,7 +437,8 @@ class ConnectCluster:
             raise AlreadyExists(f"Connector {name} already exists")
         connector = Connector(name, stored, plugin.type, target, None)
         self.connectors[name] = connector
-        answer = connector.info()  # a real worker answers before the connector has made tasks
+        # The answer echoes the submitted map in its own order; it comes before any task exists.
+        answer = {**connector.info(), "config": {k: v for k, v in config.items() if v is not None}}
         self._start_connector(connector, tasks="regenerate", pending=None)
         return answer
 
@@ -466,12 +470,13 @@ class ConnectCluster:
         if existing is None:
             created = Connector(connector, stored, plugin.type, TargetState.STARTED, None)
             self.connectors[connector] = created
-            answer = created.info()
+            answer = {**created.info(), "config": {k: v for k, v in config.items() if v is not None}}
             self._start_connector(created, tasks="regenerate", pending=None)
             return True, answer
         existing.config = stored
         existing.type = plugin.type
-        answer = existing.info()  # the task list as it was: new task configs come later
+        # The submitted map in its own order, and the task list as it was: new tasks come later.
+        answer = {**existing.info(), "config": {k: v for k, v in config.items() if v is not None}}
         existing.epoch += 1
         self._start_connector(existing, tasks="regenerate", pending=State.UNASSIGNED)
         return False, answer

@@ -70,7 +70,7 @@ class Validator:
     def _problem(self, value: object) -> str | None:
         if self.kind == "range":
             if value is None:
-                return "Value must be non-null"
+                return "Value must be non-null"  # Kafka words it "Invalid value null ..."
             assert isinstance(value, (int, float))
             if self.min is not None and value < self.min:
                 return f"Value must be at least {java_str(_num(self.min))}"
@@ -86,12 +86,12 @@ class Validator:
                 return "String must be one of (case insensitive): " + ", ".join(self.values)
             return None
         if self.kind == "non_empty_string":
-            if not isinstance(value, str) or not value:
+            if value == "":
                 return "String must be non-empty"
             return None
         if self.kind == "non_empty_without_control_chars":
             if value is None:
-                return "String may not be null"
+                return None  # a missing name is reported as missing, not here
             assert isinstance(value, str)
             if not value:
                 return "String may not be empty"
@@ -255,24 +255,27 @@ def validate_keys(
     classes: ClassResolver | None = None,
     extra_checks: Mapping[str, Callable[[object], None]] | None = None,
 ) -> dict[str, ConfigValue]:
-    """ConfigDef.validate: parse every defined key, apply defaults, validators and recommenders."""
+    """ConfigDef.validateAll: parse every defined key, then run its validator even on a failed parse."""
     results: dict[str, ConfigValue] = {}
     for key in keys:
         result = ConfigValue(key.name, None, [], list(key.recommended))
         results[key.name] = result
-        raw = props.get(key.name)
-        try:
-            if key.name in props:
+        if key.name in props:
+            raw = props[key.name]
+            try:
                 result.value = None if raw is None else key.parse(raw, classes)
-            elif key.required:
-                result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
-                continue
-            elif key.default_value is not None:
-                result.value = key.parse(key.default_value)
-            if key.validator is not None:
-                key.validator.check(key.name, result.value)
-            if extra_checks and key.name in extra_checks:
-                extra_checks[key.name](result.value)
-        except ConfigException as exc:
-            result.errors.append(str(exc))
+            except ConfigException as exc:
+                result.errors.append(str(exc))
+        elif key.required:
+            result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
+        elif key.default_value is not None:
+            result.value = key.parse(key.default_value, classes)
+        checks = [key.validator.check] if key.validator is not None else []
+        if extra_checks and key.name in extra_checks:
+            checks.append(lambda name, value, check=extra_checks[key.name]: check(value))
+        for check in checks:
+            try:
+                check(key.name, result.value)
+            except ConfigException as exc:
+                result.errors.append(str(exc))
     return results

@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from . import javamap
 from .catalog import Catalog, Plugin
 from .configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
 from .errors import BadRequest, ConnectError
@@ -23,11 +24,6 @@ class WorkerSettings:
 
     group_id: str = "connect-cluster"
     exactly_once_source_enabled: bool = False
-
-
-def java_map(props: Mapping[str, str | None]) -> str:
-    """Java's AbstractMap.toString: ``{k1=v1, k2=v2}``."""
-    return "{" + ", ".join(f"{k}={'null' if v is None else v}" for k, v in props.items()) + "}"
 
 
 def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
@@ -146,7 +142,9 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
     """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
     connector_class = props.get("connector.class")
     if connector_class is None:
-        raise BadRequest(f"Connector config {java_map(props)} contains no connector type")
+        raise BadRequest(
+            f"Connector config {javamap.to_string(javamap.hash_ordered(props))} contains no connector type"
+        )
     plugin = find_connector(catalog, connector_class)
     checks: dict[str, Callable[[object], None]] = {}
     framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks)]

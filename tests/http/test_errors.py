@@ -67,7 +67,7 @@ def test_400_texts(connect: Connect, client: FlaskClient) -> None:
         400,
         "Connector name configuration (b) doesn't match connector name in the URL (a)",
     )
-    error(connect.create("a", {"topic": "t"}), 400, "Connector config {topic=t, name=a} contains no connector type")
+    error(connect.create("a", {"topic": "t"}), 400, "Connector config {name=a, topic=t} contains no connector type")
     error(
         connect.create("a", {"connector.class": FILE_SOURCE}),
         400,

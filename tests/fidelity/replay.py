@@ -1,0 +1,94 @@
+"""Replay the requests recorded against a real Kafka 3.7.0 worker through the mock and diff the answers."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from mockconnect.app import create_app
+from mockconnect.cluster import ConnectCluster, WorkerIdentity
+from mockconnect.state import MockState
+
+RECORDED = Path(__file__).resolve().parents[1] / "live" / "recorded" / "kafka-3.7.0"
+TIMING_DEPENDENT = re.compile(r"immediately|right-after|\(first poll\)")
+"""Probes that caught a real worker mid-way; the mock's default timing is immediate."""
+_TIMESTAMP = re.compile(r'"last_modified": ?\d+')
+
+
+@dataclass
+class Outcome:
+    name: str
+    method: str
+    path: str
+    expected: tuple[int, Any, str | None]
+    actual: tuple[int, Any, str | None]
+
+    @property
+    def matched(self) -> bool:
+        return self.expected == self.actual
+
+
+def load_probes() -> list[dict[str, Any]]:
+    probes: list[dict[str, Any]] = json.loads((RECORDED / "probes.json").read_text())
+    return probes
+
+
+def _normal_body(body_text: str | None, path: str) -> Any:
+    if not body_text:
+        return None
+    try:
+        body = json.loads(_TIMESTAMP.sub('"last_modified":0', body_text))
+    except ValueError:
+        return body_text
+    if path.rstrip("/") == "/connectors" and isinstance(body, list):
+        return sorted(body)
+    return body
+
+
+def replay(probes: list[dict[str, Any]] | None = None) -> list[Outcome]:
+    probes = probes if probes is not None else load_probes()
+    root = json.loads((RECORDED / "root.json").read_text())
+    host = probes[0]["request"]["headers"]["Host"]
+    identity = WorkerIdentity(worker_id=host, cluster_id=root["kafka_cluster_id"])
+    state = MockState(ConnectCluster(identity=identity))
+    client = create_app(state).test_client()
+    outcomes = []
+    for probe in probes:
+        request, response = probe["request"], probe["response"]
+        headers = dict(request["headers"])
+        headers.pop("Content-Length", None)
+        body = request["body_text"]
+        answer = client.open(
+            request["path"],
+            method=request["method"],
+            query_string=request["query"],
+            headers=headers,
+            data=body.encode("utf-8") if body is not None else None,
+        )
+        if TIMING_DEPENDENT.search(probe["name"]):
+            continue
+        expected = (
+            response["status"],
+            _normal_body(response["body_text"], request["path"]),
+            response["headers"].get("content-type"),
+        )
+        actual = (
+            answer.status_code,
+            _normal_body(answer.get_data(as_text=True), request["path"]),
+            answer.headers.get("Content-Type"),
+        )
+        outcomes.append(Outcome(probe["name"], request["method"], request["path"], expected, actual))
+    return outcomes
+
+
+if __name__ == "__main__":
+    results = replay()
+    bad = [o for o in results if not o.matched]
+    for o in bad:
+        print(f"--- {o.name}: {o.method} {o.path}")
+        print(f"    real: {json.dumps(o.expected)[:600]}")
+        print(f"    mock: {json.dumps(o.actual)[:600]}")
+    print(f"{len(results) - len(bad)}/{len(results)} matched")
