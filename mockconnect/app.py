@@ -7,15 +7,17 @@ import time
 import traceback
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import HTTPException, NotAcceptable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
 
 from .contract import Contract, Operation, kafka_contract
 from .errors import ConnectError
+from .javamap import hash_ordered
 from .journal import Entry
 from .rest import admin as admin_api
 from .rest import body as jackson
 from .rest import views
 from .rest.errors import envelope, http_envelope, status_for
+from .rest.rawpath import BAD_URI, RawPathRouting
 from .rest.reply import replied_body, reply
 from .state import MockState
 
@@ -37,7 +39,9 @@ def create_app(
     ``admin`` adds the admin API under ``/_mockconnect/``, checked against its own contract.
     """
     app = Flask("mockconnect", static_folder=None)
-    app.url_map.strict_slashes = False
+    app.url_map.strict_slashes = False  # Jersey accepts one optional trailing slash
+    app.url_map.merge_slashes = False  # but never an empty segment: /connectors//status is a 404
+    app.wsgi_app = RawPathRouting(app.wsgi_app)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.extensions["mockconnect"] = state or MockState()
     app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
@@ -54,34 +58,54 @@ def create_app(
     return app
 
 
-def _json_compatible(content_type: str) -> bool:
-    """Jersey's MediaType.isCompatible against application/json (parameters ignored)."""
+def _media_type(content_type: str) -> str | None:
+    """The ``type/subtype`` of a Content-Type header, or None when Jetty could not parse it."""
     kind = content_type.split(";", 1)[0].strip().lower()
-    if "/" not in kind:
-        return False
-    main, sub = kind.split("/", 1)
-    return main in ("application", "*") and sub in ("json", "*")
+    return kind if kind.count("/") == 1 and all(kind.split("/")) else None
 
 
-def _gate() -> None:
+def _bare(error: HTTPException) -> HTTPException:
+    error.mockconnect_bare = True  # type: ignore[attr-defined]
+    return error
+
+
+def _options() -> Response:
+    """Jersey's automatic OPTIONS answer: the allowed methods, in Java HashSet order, as text."""
+    from flask import current_app
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    methods = list(hash_ordered(dict.fromkeys(adapter.allowed_methods())))
+    answer = Response(", ".join(methods), 200, content_type="text/plain")
+    answer.headers["Allow"] = ",".join(methods)
+    return answer
+
+
+def _gate() -> Response | None:
     """Kafka's checks before a view runs: routing, then Content-Type (415), then Accept (406)."""
     g.mockconnect_started = time.perf_counter()
+    if request.environ.get(BAD_URI):
+        raise BadRequest()
+    content_type = request.headers.get("Content-Type")
+    if content_type is not None and _media_type(content_type) is None:
+        raise BadRequest()  # Jetty refuses an unparsable Content-Type before routing
     if request.routing_exception is not None:
-        raise request.routing_exception
+        raise _bare(request.routing_exception)
+    if request.method == "OPTIONS":
+        return _options()
     if request.endpoint in admin_api.OPERATION_IDS:
         _check_request(request.endpoint)
-        return
+        return None
     route = _ROUTES.get(request.endpoint or "")
-    if route is None or request.method == "OPTIONS":
-        return
-    content_type = request.headers.get("Content-Type")
-    if route.consumes_json and content_type is not None and not _json_compatible(content_type):
-        raise UnsupportedMediaType()
-    if route.reads_body and content_type is None and request.get_data(cache=True):
-        raise UnsupportedMediaType()
+    if route is None:
+        return None
+    if route.consumes_json and content_type is not None and _media_type(content_type) != "application/json":
+        raise _bare(UnsupportedMediaType())
     if request.headers.get("Accept") and request.accept_mimetypes.best_match(["application/json"]) is None:
-        raise NotAcceptable()
+        raise _bare(NotAcceptable())
+    if route.reads_body and content_type is None and request.get_data(cache=True):
+        raise UnsupportedMediaType()  # no reader for application/octet-stream: raised inside the resource
     _check_request(route.operation_id)
+    return None
 
 
 def _check_request(operation_id: str) -> None:
@@ -166,7 +190,10 @@ def _connect_error(error: ConnectError) -> Response:
 
 def _http_error(error: HTTPException) -> Response:
     status, body = http_envelope(error)
-    return reply(body, status)
+    answer = reply(body, status)
+    if getattr(error, "mockconnect_bare", False) or isinstance(error, NotFound):
+        del answer.headers["Content-Type"]
+    return answer
 
 
 def _internal_error(error: Exception) -> Response:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -270,12 +271,14 @@ def validate_keys(
             result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
         elif key.default_value is not None:
             result.value = key.parse(key.default_value, classes)
-        checks = [key.validator.check] if key.validator is not None else []
+        checks: list[Callable[[object], None]] = []
+        if key.validator is not None:
+            checks.append(functools.partial(key.validator.check, key.name))
         if extra_checks and key.name in extra_checks:
-            checks.append(lambda name, value, check=extra_checks[key.name]: check(value))
+            checks.append(extra_checks[key.name])
         for check in checks:
             try:
-                check(key.name, result.value)
+                check(result.value)
             except ConfigException as exc:
                 result.errors.append(str(exc))
     return results

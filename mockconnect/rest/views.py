@@ -7,17 +7,17 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
-from werkzeug.routing import BaseConverter, ValidationError
 
 from ..cluster import ConnectCluster, CreateRequest
 from ..errors import BadRequest
 from ..models import Json
 from . import body as jackson
+from .rawpath import JavaIntConverter, SegmentConverter
 from .reply import reply
 
 View = Callable[..., Response]
 
-CONNECTOR = "/connectors/<connector>"
+CONNECTOR = "/connectors/<segment:connector>"
 TASK = CONNECTOR + "/tasks/<javaint:task>"
 
 
@@ -210,15 +210,16 @@ def fence_zombies(connector: str) -> Response:
 @route("listConnectorPlugins", "GET", "/connector-plugins")
 def list_connector_plugins() -> Response:
     only = request.args.get("connectorsOnly")
-    return reply(cluster().list_connector_plugins(True if only is None else only.lower() == "true"))
+    # JAX-RS uses the @DefaultValue("true") for an absent or empty parameter.
+    return reply(cluster().list_connector_plugins(True if not only else only.lower() == "true"))
 
 
-@route("getConnectorConfigDef", "GET", "/connector-plugins/<plugin>/config")
+@route("getConnectorConfigDef", "GET", "/connector-plugins/<segment:plugin>/config")
 def get_connector_config_def(plugin: str) -> Response:
     return reply(cluster().get_connector_config_def(plugin))
 
 
-@route("validateConnectorConfig", "PUT", "/connector-plugins/<plugin>/config/validate", reads_body=True)
+@route("validateConnectorConfig", "PUT", "/connector-plugins/<segment:plugin>/config/validate", reads_body=True)
 def validate_connector_config(plugin: str) -> Response:
     return reply(cluster().validate_connector_config(plugin, jackson.as_string_map(_json())))
 
@@ -231,12 +232,12 @@ def list_loggers() -> Response:
     return reply(cluster().list_loggers())
 
 
-@route("getLogger", "GET", "/admin/loggers/<logger>")
+@route("getLogger", "GET", "/admin/loggers/<segment:logger>")
 def get_logger(logger: str) -> Response:
     return reply(cluster().get_logger(logger))
 
 
-@route("setLevel", "PUT", "/admin/loggers/<logger>", reads_body=True)
+@route("setLevel", "PUT", "/admin/loggers/<segment:logger>", reads_body=True)
 def set_level(logger: str) -> Response:
     names = cluster().set_level(logger, jackson.as_string_map(_json()), request.args.get("scope"))
     return reply(None, 204) if names is None else reply(names)
@@ -246,22 +247,8 @@ INTERNAL_OPERATIONS = frozenset({"putTaskConfigs", "fenceZombies"})
 """Routed like a real worker routes them, but never documented in the public contract."""
 
 
-class JavaIntConverter(BaseConverter):
-    """A path segment JAX-RS can turn into a Java Integer; anything else does not route (404)."""
-
-    regex = r"[+-]?\d+"
-
-    def to_python(self, value: str) -> int:
-        number = int(value)
-        if not -(2**31) <= number < 2**31:
-            raise ValidationError()
-        return number
-
-    def to_url(self, value: object) -> str:
-        return str(value)
-
-
 def register(app: Flask) -> None:
     app.url_map.converters["javaint"] = JavaIntConverter
+    app.url_map.converters["segment"] = SegmentConverter
     for item in ROUTES:
         app.add_url_rule(item.rule, endpoint=item.operation_id, view_func=item.view, methods=[item.method])
