@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from types import TracebackType
 from typing import Any
@@ -51,6 +52,9 @@ class MockConnect:
         self.state.cluster.identity.worker_id = f"{advertised}:{self.port}"
         self._thread: threading.Thread | None = None
         self._stopping = False
+        self._serving = False
+        self._closed = False
+        self._closing = threading.RLock()  # re-entrant: stop() may run in a signal handler on the loop thread
 
     @property
     def url(self) -> str:
@@ -76,18 +80,32 @@ class MockConnect:
     def serve_forever(self) -> None:
         """Serve on the calling thread until ``stop()`` is called (from another thread or a signal handler)."""
         server = self._server
+        with self._closing:
+            if self._closed:
+                return
+            self._serving = True
         while not self._stopping:
             server.asyncore.loop(timeout=server.adj.asyncore_loop_timeout, map=server._map, count=1)
-        # Close the sockets on the thread that polls them: closing them from another thread while it
-        # waits in select() makes that select() fail with EBADF.
-        for dispatcher in list(server._map.values()):
+        # Close the sockets on the thread that polls them (closing them from another thread while it
+        # waits in select() makes that select() fail with EBADF), never while stop() pulls the trigger.
+        with self._closing:
+            self._close()
+
+    def _close(self) -> None:
+        for dispatcher in list(self._server._map.values()):
             dispatcher.close()
-        server.task_dispatcher.shutdown(timeout=5)
+        self._closed = True
+        self._server.task_dispatcher.shutdown(timeout=5)
 
     def stop(self) -> None:
         """Stop serving; safe from any thread and from a signal handler (it only sets a flag and wakes the loop)."""
-        self._stopping = True
-        self._server.pull_trigger()
+        with self._closing:
+            self._stopping = True
+            if not self._serving and not self._closed:
+                self._close()  # never served: nobody polls the sockets
+            elif not self._closed:
+                with contextlib.suppress(OSError):  # only if the loop thread is closing it right now
+                    self._server.pull_trigger()
         if self._thread is not None and self._thread is not threading.current_thread():
             self._thread.join(timeout=5)
             self._thread = None
