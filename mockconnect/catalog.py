@@ -83,6 +83,8 @@ class Catalog:
     """Framework keys by connector type: ``source`` and ``sink``."""
     loggers: tuple[str, ...] = ()
     """Names of the log4j loggers a fresh worker has (GET /admin/loggers/{name} finds these)."""
+    other_classes: Mapping[str, str] = field(default_factory=dict)
+    """Loadable classes that are not usable plugins: ``not_a_plugin``, or the 500 message Connect gives."""
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
@@ -101,7 +103,13 @@ class Catalog:
             for p in data["plugins"]
         )
         framework = {kind: tuple(ConfigKey.from_dict(k) for k in keys) for kind, keys in data["framework"].items()}
-        return cls(data["kafka_version"], plugins, framework, tuple(data.get("loggers", ())))
+        return cls(
+            data["kafka_version"],
+            plugins,
+            framework,
+            tuple(data.get("loggers", ())),
+            dict(data.get("other_classes", {})),
+        )
 
     def listed(self, connectors_only: bool) -> list[Plugin]:
         """Plugins in ``/connector-plugins`` order: by type, then by class name."""

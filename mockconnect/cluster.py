@@ -21,8 +21,9 @@ from . import javamap
 from . import offsets as offset_rules
 from .catalog import Catalog, Plugin, builtin_catalog
 from .clock import Clock
+from .configdef import java_trim
 from .errors import AlreadyExists, BadRequest, Conflict, ConnectError, Forbidden, NotFound
-from .models import Connector, Json, State, Status, TargetState, Task, partition_key
+from .models import ConfigMap, Connector, Json, State, Status, TargetState, Task, partition_key
 from .validation import WorkerSettings, find_connector, raise_if_invalid, validate_config
 
 KAFKA_VERSION = "3.7.0"
@@ -346,7 +347,7 @@ class ConnectCluster:
             raise NotFound(message)
         return connector
 
-    def _plugin_for(self, config: Mapping[str, str]) -> Plugin | None:
+    def _plugin_for(self, config: Mapping[str, str | None]) -> Plugin | None:
         connector_class = config.get("connector.class")
         if connector_class is None:
             return None
@@ -364,7 +365,7 @@ class ConnectCluster:
         count = 1
         if plugin.tasks == "max":
             try:
-                count = max(1, int(connector.config.get("tasks.max", "1").strip()))
+                count = max(1, int(java_trim(connector.config.get("tasks.max") or "1")))
             except ValueError:
                 count = 1
         task_config = dict(connector.config)
@@ -376,12 +377,12 @@ class ConnectCluster:
         for task in connector.tasks:
             task.status = self._instance_status(connector, task.id, state)
 
-    def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str], Plugin]:
+    def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str | None], Plugin]:
         infos = validate_config(self.catalog, self.settings, config)
         raise_if_invalid(infos)
         plugin = find_connector(self.catalog, str(config["connector.class"]))
         # Connect stores configs in HashMaps: reads come back in Java's hash order.
-        return javamap.hash_ordered({k: v for k, v in config.items() if v is not None}), plugin
+        return javamap.hash_ordered(config), plugin
 
     @staticmethod
     def _put_name(name: str, config: dict[str, str | None]) -> None:
@@ -424,7 +425,7 @@ class ConnectCluster:
     def create_connector(self, request: CreateRequest | None) -> dict[str, Json]:
         if request is None:
             raise ConnectError(_CREATE_NPE)
-        name = (request.name or "").strip()
+        name = java_trim(request.name or "")
         if request.config is None:
             raise ConnectError(_CONFIG_NPE)
         config = dict(request.config)
@@ -438,7 +439,7 @@ class ConnectCluster:
         connector = Connector(name, stored, plugin.type, target, None)
         self.connectors[name] = connector
         # The answer echoes the submitted map in its own order; it comes before any task exists.
-        answer = {**connector.info(), "config": {k: v for k, v in config.items() if v is not None}}
+        answer = {**connector.info(), "config": dict(config)}
         self._start_connector(connector, tasks="regenerate", pending=None)
         return answer
 
@@ -453,7 +454,7 @@ class ConnectCluster:
         del self.connectors[connector]
 
     @operation
-    def get_connector_config(self, connector: str) -> dict[str, str]:
+    def get_connector_config(self, connector: str) -> ConfigMap:
         return dict(self._get(connector, f"Connector {connector} not found").config)
 
     @operation
@@ -470,13 +471,13 @@ class ConnectCluster:
         if existing is None:
             created = Connector(connector, stored, plugin.type, TargetState.STARTED, None)
             self.connectors[connector] = created
-            answer = {**created.info(), "config": {k: v for k, v in config.items() if v is not None}}
+            answer = {**created.info(), "config": dict(config)}
             self._start_connector(created, tasks="regenerate", pending=None)
             return True, answer
         existing.config = stored
         existing.type = plugin.type
         # The submitted map in its own order, and the task list as it was: new tasks come later.
-        answer = {**existing.info(), "config": {k: v for k, v in config.items() if v is not None}}
+        answer = {**existing.info(), "config": dict(config)}
         existing.epoch += 1
         self._start_connector(existing, tasks="regenerate", pending=State.UNASSIGNED)
         return False, answer
@@ -549,6 +550,7 @@ class ConnectCluster:
         found = self._get(connector, f"Unknown connector {connector}")
         found.epoch += 1
         found.target = TargetState.STOPPED
+        found.retired_tasks = max(found.retired_tasks, len(found.tasks))
         found.tasks = []
         found.status = self._status(State.STOPPED, worker=found.status.worker_id if found.status else None)
 
@@ -558,7 +560,7 @@ class ConnectCluster:
         return [{"id": {"connector": connector, "task": t.id}, "config": dict(t.config)} for t in found.tasks]
 
     @operation
-    def get_tasks_config(self, connector: str) -> dict[str, dict[str, str]]:
+    def get_tasks_config(self, connector: str) -> dict[str, ConfigMap]:
         found = self._get(connector, f"Connector {connector} not found")
         return {f"{connector}-{t.id}": dict(t.config) for t in found.tasks}
 
@@ -575,6 +577,9 @@ class ConnectCluster:
         found = self._get(connector, f"Unknown connector: {connector}")
         match = next((t for t in found.tasks if t.id == task), None)
         if match is None:
+            if found.target is TargetState.STOPPED and 0 <= task < found.retired_tasks:
+                # The config topic still holds the old task configs, but no worker owns the task.
+                raise Conflict(REBALANCE_TEXTS["no_leader"])
             raise NotFound(f"Unknown task: {connector}-{task}")
         self._start_task(found, match, pending=State.UNASSIGNED)
 
@@ -662,13 +667,22 @@ class ConnectCluster:
 
     def get_connector_config_def(self, plugin: str) -> list[dict[str, Json]]:
         matches = self.catalog.resolve(plugin, list(self.catalog.plugins))
-        if not matches:
+        if len({match.cls for match in matches}) != 1:
+            other = self.catalog.other_classes.get(plugin)
+            if other == "not_a_plugin":
+                raise BadRequest(
+                    f"Invalid plugin class {plugin}. Valid types are sink, source, converter, header_converter, "
+                    "transformation, predicate."
+                )
+            if other is not None:
+                raise ConnectError(other)
             raise NotFound(f"Unknown plugin {plugin}.")
         found = matches[0]
-        keys = list(found.config)
-        if found.is_connector:
-            keys += list(self.catalog.framework[found.type])
-        return [key.info() for key in keys]
+        keys = {key.name: key for key in found.config}
+        if found.is_connector:  # framework keys the plugin does not define itself come after its own
+            for key in self.catalog.framework[found.type]:
+                keys.setdefault(key.name, key)
+        return [key.info() for key in keys.values()]
 
     def validate_connector_config(self, plugin: str, config: dict[str, str | None] | None) -> dict[str, Json]:
         if config is None:
@@ -680,7 +694,7 @@ class ConnectCluster:
             )
             requested = plugin[: -len("Connector")] if plugin.endswith("Connector") else plugin
             if not included.endswith(requested):
-                raise BadRequest(f"Included connector type {included} does not match request type {requested}")
+                raise BadRequest(f"Included connector type {connector_class} does not match request type {plugin}")
         try:
             return validate_config(self.catalog, self.settings, config)
         except ConnectError as exc:

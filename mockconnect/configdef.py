@@ -39,6 +39,14 @@ def java_str(value: object) -> str:
     return str(value)
 
 
+_JAVA_WHITESPACE = "".join(chr(c) for c in range(0x21))
+
+
+def java_trim(text: str) -> str:
+    """String.trim: strips characters up to U+0020 only (Python's strip would also take U+0085)."""
+    return text.strip(_JAVA_WHITESPACE)
+
+
 def is_iso_control(char: str) -> bool:
     code = ord(char)
     return code <= 0x1F or 0x7F <= code <= 0x9F
@@ -188,7 +196,7 @@ class ConfigKey:
 
     def parse(self, raw: str, classes: ClassResolver | None = None) -> object:
         """ConfigDef.parseType for a string value; CLASS values are looked up with ``classes``."""
-        trimmed = raw.strip()
+        trimmed = java_trim(raw)
         kind = self.type
         if kind in ("STRING", "PASSWORD"):
             return trimmed

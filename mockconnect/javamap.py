@@ -23,16 +23,27 @@ def _bucket(key: str, capacity: int) -> int:
     return (h ^ (h >> 16)) & (capacity - 1)
 
 
-def _capacity(size: int) -> int:
+def _capacity(size: int, copied: bool) -> int:
+    """The table size: grown put by put from 16, or sized once by ``new HashMap<>(other)``."""
+    if copied:
+        wanted = int(size / _LOAD_FACTOR + 1.0)
+        capacity = 1
+        while capacity < wanted:
+            capacity *= 2
+        return capacity
     capacity = 16
     while size > capacity * _LOAD_FACTOR:
         capacity *= 2
     return capacity
 
 
-def hash_ordered(mapping: Mapping[str, V]) -> dict[str, V]:
-    """The same entries in the order a java.util.HashMap filled in this order iterates them."""
-    capacity = _capacity(len(mapping))
+def hash_ordered(mapping: Mapping[str, V], *, copied: bool = False) -> dict[str, V]:
+    """The same entries in the order a java.util.HashMap iterates them.
+
+    ``copied`` means the map was made by HashMap's copy constructor, which sizes its table
+    differently from a map filled one entry at a time.
+    """
+    capacity = _capacity(len(mapping), copied)
     keys = sorted(enumerate(mapping), key=lambda item: (_bucket(item[1], capacity), item[0]))
     return {key: mapping[key] for _, key in keys}
 

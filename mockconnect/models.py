@@ -10,6 +10,9 @@ from typing import Any
 Json = Any
 """A JSON-compatible value (dict, list, str, int, float, bool or None)."""
 
+ConfigMap = dict[str, "str | None"]
+"""A connector or task config: strings, and null for a connector's own keys sent as null."""
+
 
 class State(str, Enum):
     """A runtime status, as the status topic stores it (STOPPED only ever for connectors)."""
@@ -55,7 +58,7 @@ class Task:
     """One task: its generated config and, once assigned, its status."""
 
     id: int
-    config: dict[str, str]
+    config: ConfigMap
     status: Status | None
 
     def state_dict(self) -> dict[str, Json]:
@@ -68,13 +71,15 @@ class Connector:
     """A connector as the mock keeps it: config, target state, status, tasks, offsets, topics."""
 
     name: str
-    config: dict[str, str]
+    config: ConfigMap
     type: str
     target: TargetState
     status: Status | None
     tasks: list[Task] = field(default_factory=list)
     offsets: dict[str, tuple[dict[str, Json], dict[str, Json]]] = field(default_factory=dict)
     active_topics: list[str] = field(default_factory=list)
+    retired_tasks: int = 0
+    """How many task configs the connector had before it was stopped (Connect keeps them around)."""
     epoch: int = 0
     """Bumped by every change of plan, so transitions scheduled under an older plan are dropped."""
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from .catalog import Plugin
@@ -79,7 +80,7 @@ def _check_primitives(data: dict[str, Json]) -> None:
             raise ConnectError(f"Offsets may only contain primitive types as values, but field {key} contains {kind}")
 
 
-def source_changes(plugin: Plugin, config: dict[str, str], changes: list[Change]) -> None:
+def source_changes(plugin: Plugin, config: Mapping[str, str | None], changes: list[Change]) -> None:
     """Worker and connector checks on source offsets; raises the worker's 500 on bad input."""
     for partition, offset in changes:
         if partition is not None:

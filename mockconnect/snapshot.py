@@ -111,7 +111,7 @@ def _choice(value: Any, choices: tuple[str, ...], where: str) -> str:
     return value
 
 
-def _string_map(value: Any, where: str) -> dict[str, str]:
+def _string_map(value: Any, where: str) -> dict[str, str | None]:
     data = _object(value, where)
     for key, item in data.items():
         if not isinstance(item, str):
@@ -136,7 +136,9 @@ def _parse_status(value: Any, where: str, states: tuple[str, ...], worker_id: st
     return Status(state, worker, trace or None)
 
 
-def _parse_tasks(value: Any, where: str, worker_id: str, default_state: State, config: dict[str, str]) -> list[Task]:
+def _parse_tasks(
+    value: Any, where: str, worker_id: str, default_state: State, config: dict[str, str | None]
+) -> list[Task]:
     tasks: list[Task] = []
     seen: set[int] = set()
     for index, item in enumerate(_list(value, where)):
@@ -169,7 +171,7 @@ def _parse_offsets(value: Any, where: str) -> dict[str, tuple[dict[str, Json], d
     return offsets
 
 
-def _connector_type(cluster: ConnectCluster, config: Mapping[str, str]) -> str:
+def _connector_type(cluster: ConnectCluster, config: Mapping[str, str | None]) -> str:
     connector_class = config.get("connector.class")
     if connector_class is None:
         return "unknown"

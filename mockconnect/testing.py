@@ -53,7 +53,7 @@ class TaskView:
     state: str | None
     trace: str | None
     worker_id: str | None
-    config: dict[str, str]
+    config: dict[str, str | None]
 
 
 class ConnectorView:
@@ -100,7 +100,7 @@ class ConnectorView:
         return self._read(lambda c: c.type)
 
     @property
-    def config(self) -> dict[str, str]:
+    def config(self) -> dict[str, str | None]:
         return self._read(lambda c: dict(c.config))
 
     @property

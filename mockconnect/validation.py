@@ -32,11 +32,10 @@ def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
     matches = catalog.resolve(connector_class, available)
     if len(matches) == 1:
         return matches[0]
-    if len(matches) > 1:
-        raise ConnectError(
-            f"More than one connector matches alias {connector_class}. Please use full package and class name "
-            f"instead. Classes found: {', '.join(desc.desc() for desc in matches)}"
-        )
+    # An alias naming two classes is dropped, so it finds nothing, as any unknown name does.
+    other = catalog.other_classes.get(connector_class)
+    if other is not None and other != "not_a_plugin":
+        raise ConnectError(other)
     raise ConnectError(
         f"Failed to find any class that implements Connector and which name matches {connector_class}, "
         f"available connectors are: {', '.join(p.desc() for p in available)}"
@@ -120,9 +119,10 @@ def _enriched_keys(
             matches = catalog.resolve(type_value.strip(), candidates) if type_value else []
             if not matches:
                 continue
-            own = sorted(matches[0].config, key=ConfigKey.sort_key)
-            if plugin_type == "transformation":
+            own = list(matches[0].config)
+            if plugin_type == "transformation":  # the implicit keys mask the plugin's own of that name
                 own = [*_PREDICATE_KEYS, *(k for k in own if k.name not in ("predicate", "negate"))]
+            own.sort(key=ConfigKey.sort_key)
             keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=1))
     return keys
 
@@ -159,6 +159,9 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         if value is None:
             target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
             target.errors.append(NULL_VALUE)
+    # They share a HashMap with the framework's values, and come out in its order.
+    in_map = javamap.hash_ordered(dict.fromkeys([*framework, *undefined]))
+    undefined = {name: undefined[name] for name in in_map if name in undefined}
     own = validate_keys(list(plugin.config), props, classes)
 
     keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
@@ -170,10 +173,8 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         if name not in keys:
             configs.append({"definition": None, "value": undefined_value.info(None)})
             error_count += len(undefined_value.errors)
-    groups: list[str] = []
+    groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
     for key in keys.values():
-        if key.group is not None and key.group not in groups:
-            groups.append(key.group)
         result = values.get(key.name)
         configs.append({"definition": key.info(), "value": result.info(key) if result else None})
         error_count += len(result.errors) if result else 0

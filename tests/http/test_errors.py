@@ -79,7 +79,7 @@ def test_400_texts(connect: Connect, client: FlaskClient) -> None:
     error(
         client.put("/connector-plugins/FileStreamSink/config/validate", json=source_config()),
         400,
-        "Included connector type org.apache.kafka.connect.file.FileStreamSource does not match request type "
+        "Included connector type org.apache.kafka.connect.file.FileStreamSourceConnector does not match request type "
         "FileStreamSink",
     )
     error(

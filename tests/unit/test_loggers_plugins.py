@@ -132,7 +132,7 @@ def test_validate_type_mismatch(cluster: ConnectCluster) -> None:
     with pytest.raises(BadRequest) as caught:
         cluster.validate_connector_config("FileStreamSink", {"connector.class": FILE_SOURCE})
     assert caught.value.message == (
-        "Included connector type org.apache.kafka.connect.file.FileStreamSource does not match request type "
+        "Included connector type org.apache.kafka.connect.file.FileStreamSourceConnector does not match request type "
         "FileStreamSink"
     )
 

@@ -1,0 +1,135 @@
+"""Build mockconnect/data/catalog-<version>.json from what a real worker reported, plus the rules
+a REST dump cannot show (validators, how many tasks a connector makes, offset handling).
+
+    python tools/build_catalog.py tests/live/recorded/kafka-3.7.0 mockconnect/data/catalog-3.7.0.json
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+FILE_JAR = "file:/opt/kafka/plugins/connect-file/connect-file-3.7.0.jar"
+"""Where a stock worker would find the file connectors on its plugin path."""
+
+FRAMEWORK_VALIDATORS: dict[str, dict[str, Any]] = {
+    "name": {"kind": "non_empty_without_control_chars"},
+    "tasks.max": {"kind": "range", "min": 1},
+    "config.action.reload": {"kind": "in", "values": ["none", "restart"]},
+    "errors.tolerance": {"kind": "in", "values": ["none", "all"]},
+    "transforms": {"kind": "unique_list"},
+    "predicates": {"kind": "unique_list"},
+    "exactly.once.support": {"kind": "in_ignore_case", "values": ["REQUIRED", "REQUESTED"]},
+    "transaction.boundary": {"kind": "in_ignore_case", "values": ["INTERVAL", "POLL", "CONNECTOR"]},
+    "topics.regex": {"kind": "regex"},
+}
+"""Validators of the framework keys (ConnectorConfig, SourceConnectorConfig, SinkConnectorConfig)."""
+
+PLUGIN_RULES: dict[str, dict[str, Any]] = {
+    "org.apache.kafka.connect.file.FileStreamSinkConnector": {
+        "location": FILE_JAR,
+        "task_class": "org.apache.kafka.connect.file.FileStreamSinkTask",
+        "tasks": "max",
+        "alter_offsets": True,
+    },
+    "org.apache.kafka.connect.file.FileStreamSourceConnector": {
+        "location": FILE_JAR,
+        "task_class": "org.apache.kafka.connect.file.FileStreamSourceTask",
+        "tasks": "one",
+        "alter_offsets": True,
+        "offsets": {"kind": "file", "exactly_once": "when_file_set"},
+        "validators": {"topic": {"kind": "non_empty_string"}},
+    },
+    "org.apache.kafka.connect.mirror.MirrorSourceConnector": {
+        "task_class": "org.apache.kafka.connect.mirror.MirrorSourceTask",
+        "tasks": "none",
+        "alter_offsets": True,
+    },
+    "org.apache.kafka.connect.mirror.MirrorCheckpointConnector": {
+        "task_class": "org.apache.kafka.connect.mirror.MirrorCheckpointTask",
+        "tasks": "none",
+        "alter_offsets": True,
+    },
+    "org.apache.kafka.connect.mirror.MirrorHeartbeatConnector": {
+        "task_class": "org.apache.kafka.connect.mirror.MirrorHeartbeatTask",
+        "tasks": "one",
+        "alter_offsets": True,
+    },
+    "org.apache.kafka.connect.transforms.RegexRouter": {"validators": {"regex": {"kind": "regex"}}},
+}
+
+OTHER_CLASSES = {
+    "java.lang.Object": "Instantiation error",
+    "java.lang.String": "Instantiation error",
+    "java.util.HashMap": 'Cannot invoke "Object.equals(Object)" because "current" is null',
+    "org.apache.kafka.connect.source.SourceConnector": "Instantiation error",
+    "org.apache.kafka.connect.transforms.Cast": "Instantiation error",
+    "org.apache.kafka.connect.runtime.rest.RestServer": "Instantiation error",
+    "org.apache.kafka.common.config.provider.FileConfigProvider": "not_a_plugin",
+    "org.apache.kafka.connect.connector.policy.AllConnectorClientConfigOverridePolicy": "not_a_plugin",
+}
+"""Classes a worker can load that are not usable plugins, as the recording saw them answered."""
+
+CREATED_BY_PROBES = {"com.example.fresh", "org.apache.kafka.connect.mirror", "org.apache.kafka.connect.runtime.rest"}
+"""Logger namespaces the recording itself created with PUT; a fresh worker does not have them."""
+
+
+def _own_keys(keys: list[dict[str, Any]], framework: set[str]) -> list[dict[str, Any]]:
+    """The plugin's own ConfigDef: the endpoint appends the framework keys it lacks at the end.
+
+    (AbstractHerder.connectorPluginConfig: plugin keys first, then framework keys putIfAbsent.)
+    """
+    end = len(keys)
+    while end and keys[end - 1]["name"] in framework:
+        end -= 1
+    return keys[:end]
+
+
+def _with_validators(keys: list[dict[str, Any]], validators: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**key, **({"validator": validators[key["name"]]} if key["name"] in validators else {})} for key in keys]
+
+
+def build(recorded: Path) -> dict[str, Any]:
+    plugins = json.loads((recorded / "plugins.json").read_text())
+    configs = json.loads((recorded / "plugin-configs.json").read_text())
+    probes = {p["name"]: p for p in json.loads((recorded / "probes.json").read_text())}
+    framework = {}
+    for kind, sample in (("source", "FileStreamSourceConnector"), ("sink", "FileStreamSinkConnector")):
+        keys = configs[f"org.apache.kafka.connect.file.{sample}"]
+        start = [k["name"] for k in keys].index("name")
+        framework[kind] = _with_validators(keys[start:], FRAMEWORK_VALIDATORS)
+    catalog_plugins = []
+    for plugin in plugins:
+        rules = dict(PLUGIN_RULES.get(plugin["class"], {}))
+        validators = rules.pop("validators", {})
+        keys = configs[plugin["class"]]
+        if plugin["type"] in framework:
+            keys = _own_keys(keys, {k["name"] for k in framework[plugin["type"]]})
+            validators = {**FRAMEWORK_VALIDATORS, **validators}
+        catalog_plugins.append({**plugin, **rules, "config": _with_validators(keys, validators)})
+    everything = probes["loggers.put.root"]["response"]["body_json"]
+    loggers = sorted(set(everything) - CREATED_BY_PROBES - {"root"})
+    return {
+        "format": 1,
+        "other_classes": OTHER_CLASSES,
+        "kafka_version": json.loads((recorded / "root.json").read_text())["version"],
+        "framework": framework,
+        "plugins": catalog_plugins,
+        "loggers": loggers,
+    }
+
+
+def main(argv: list[str]) -> int:
+    if len(argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    catalog = build(Path(argv[0]))
+    Path(argv[1]).write_text(json.dumps(catalog, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"wrote {argv[1]}: {len(catalog['plugins'])} plugins, {len(catalog['loggers'])} loggers")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
