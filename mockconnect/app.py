@@ -7,7 +7,7 @@ import time
 import traceback
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, UnsupportedMediaType
 
 from .contract import Contract, Operation, kafka_contract
 from .errors import ConnectError
@@ -83,11 +83,11 @@ def _options() -> Response:
 def _gate() -> Response | None:
     """Kafka's checks before a view runs: routing, then Content-Type (415), then Accept (406)."""
     g.mockconnect_started = time.perf_counter()
-    if request.environ.get(BAD_URI):
-        raise BadRequest()
     content_type = request.headers.get("Content-Type")
-    if content_type is not None and _media_type(content_type) is None:
-        raise BadRequest()  # Jetty refuses an unparsable Content-Type before routing
+    if request.environ.get(BAD_URI) or (content_type is not None and _media_type(content_type) is None):
+        # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
+        g.mockconnect_unrouted = True
+        raise BadRequest()
     if request.routing_exception is not None:
         raise _bare(request.routing_exception)
     if request.method == "OPTIONS":
@@ -98,12 +98,13 @@ def _gate() -> Response | None:
     route = _ROUTES.get(request.endpoint or "")
     if route is None:
         return None
-    if route.consumes_json and content_type is not None and _media_type(content_type) != "application/json":
-        raise _bare(UnsupportedMediaType())
+    media = None if content_type is None else _media_type(content_type)
+    if route.consumes_json and media is not None and media not in ("application/json", "*/*", "application/*"):
+        raise _bare(UnsupportedMediaType())  # @Consumes(application/json) refuses it
     if request.headers.get("Accept") and request.accept_mimetypes.best_match(["application/json"]) is None:
         raise _bare(NotAcceptable())
-    if route.reads_body and content_type is None and request.get_data(cache=True):
-        raise UnsupportedMediaType()  # no reader for application/octet-stream: raised inside the resource
+    if route.reads_body and media != "application/json" and request.get_data(cache=True):
+        raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
     _check_request(route.operation_id)
     return None
 
@@ -133,7 +134,8 @@ def _record(response: Response) -> Response:
 
     state: MockState = current_app.extensions["mockconnect"]
     has_body, body = replied_body()
-    operation_id = request.endpoint if request.url_rule is not None else None
+    routed = request.url_rule is not None and not g.get("mockconnect_unrouted")
+    operation_id = request.endpoint if routed else None
     response_problems: list[str] = []
     operation = _operation(operation_id)
     if operation is not None and request.method not in ("HEAD", "OPTIONS"):
@@ -191,7 +193,7 @@ def _connect_error(error: ConnectError) -> Response:
 def _http_error(error: HTTPException) -> Response:
     status, body = http_envelope(error)
     answer = reply(body, status)
-    if getattr(error, "mockconnect_bare", False) or isinstance(error, NotFound):
+    if getattr(error, "mockconnect_bare", False):
         del answer.headers["Content-Type"]
     return answer
 

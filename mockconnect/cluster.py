@@ -637,7 +637,9 @@ class ConnectCluster:
     def _alter_offsets(self, connector: str, changes: list[offset_rules.Change]) -> dict[str, Json]:
         found, plugin = self._stopped(connector)
         if found.type == "sink":
-            for partition, offset in offset_rules.sink_changes(changes):
+            parsed = offset_rules.sink_changes(changes)
+            self._check_sink_changes(found, parsed)
+            for partition, offset in parsed:
                 self._set_offset(found, partition, offset)
         else:
             if plugin is not None:
@@ -645,6 +647,28 @@ class ConnectCluster:
             for source_partition, offset in changes:
                 self._set_offset(found, source_partition or {}, offset)
         return self._offsets_message(plugin, "altered")
+
+    def _known_topics(self) -> set[str]:
+        """Topics the mock's Kafka cluster has: those any connector names, uses or has offsets for."""
+        topics: set[str] = set()
+        for connector in self.connectors.values():
+            for key in ("topics", "topic"):
+                topics.update(t.strip() for t in (connector.config.get(key) or "").split(",") if t.strip())
+            topics.update(connector.active_topics)
+            topics.update(str(p.get("kafka_topic")) for p, _ in connector.offsets.values())
+        return topics
+
+    def _check_sink_changes(
+        self, connector: Connector, parsed: list[tuple[dict[str, Json], dict[str, Json] | None]]
+    ) -> None:
+        """What the consumer group admin calls refuse; nothing is applied when one change fails."""
+        if any(offset is not None and offset["kafka_offset"] < 0 for _, offset in parsed):
+            raise ConnectError(f"Failed to modify offsets for sink connector {connector.name}")
+        topics = self._known_topics()
+        for partition, offset in parsed:
+            unknown = partition["kafka_partition"] < 0 or partition["kafka_topic"] not in topics
+            if unknown or (offset is None and partition_key(partition) not in connector.offsets):
+                raise ConnectError(f"Failed to alter consumer group offsets for connector {connector.name}")
 
     @staticmethod
     def _set_offset(connector: Connector, partition: dict[str, Json], offset: dict[str, Json] | None) -> None:
@@ -657,6 +681,8 @@ class ConnectCluster:
     @operation
     def reset_connector_offsets(self, connector: str) -> dict[str, Json]:
         found, plugin = self._stopped(connector)
+        if found.type == "source" and plugin is not None:  # a reset is an alter to null for every partition
+            offset_rules.source_changes(plugin, found.config, [(p, None) for p, _ in found.offsets.values()])
         found.offsets.clear()
         return self._offsets_message(plugin, "reset")
 

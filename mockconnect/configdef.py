@@ -278,7 +278,7 @@ def validate_keys(
         elif key.required:
             result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
         elif key.default_value is not None:
-            result.value = key.parse(key.default_value, classes)
+            result.value = key.parse(key.default_value)  # a default is always loadable
         checks: list[Callable[[object], None]] = []
         if key.validator is not None:
             checks.append(functools.partial(key.validator.check, key.name))

@@ -45,7 +45,9 @@ def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
 def class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
     """Class.forName through Connect's plugin class loader, which also understands aliases."""
     aliases = catalog.aliases()
-    known = {plugin.cls for plugin in catalog.plugins}
+    known = {plugin.cls for plugin in catalog.plugins} | set(catalog.other_classes)
+    for keys in (*catalog.framework.values(), *(plugin.config for plugin in catalog.plugins)):
+        known.update(key.default_value for key in keys if key.type == "CLASS" and key.default_value)
 
     def resolve(name: str) -> str | None:
         return name if name in known else aliases.get(name)
@@ -143,7 +145,7 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
     connector_class = props.get("connector.class")
     if connector_class is None:
         raise BadRequest(
-            f"Connector config {javamap.to_string(javamap.hash_ordered(props))} contains no connector type"
+            f"Connector config {javamap.to_string(javamap.hash_ordered(props, copied=True))} contains no connector type"
         )
     plugin = find_connector(catalog, connector_class)
     checks: dict[str, Callable[[object], None]] = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ..errors import ConnectError
@@ -88,17 +89,17 @@ def parse(raw: bytes) -> Json:
 
 def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
     pos = exc.pos
-    where = f"\n at {location(text, pos)}"
-    if pos >= len(text):
-        return f"Unexpected end-of-input: expected close marker for Object{where}"
+    if exc.msg.startswith("Unterminated string") or pos >= len(text):
+        return _eof_message(text, exc)
     char = text[pos]
+    where = f"\n at {location(text, pos + 1)}"  # Jackson has consumed the offending character
     shown = f"'{char}' (code {ord(char)})"
     if ord(char) < 32:
         shown = f"(CTRL-CHAR, code {ord(char)})"
     if exc.msg.startswith("Expecting property name"):
         return f"Unexpected character ({shown}): was expecting double-quote to start field name{where}"
     if exc.msg.startswith("Expecting ',' delimiter"):
-        closer = "Object entries" if _innermost(text, pos) == "{" else "Array entries"
+        closer = "Object entries" if _innermost(text, pos)[0] == "{" else "Array entries"
         return f"Unexpected character ({shown}): was expecting comma to separate {closer}{where}"
     if exc.msg.startswith("Expecting ':' delimiter"):
         return f"Unexpected character ({shown}): was expecting a colon to separate field name and value{where}"
@@ -115,7 +116,7 @@ def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
             word += c
         return (
             f"Unrecognized token '{word}': was expecting (JSON String, Number, Array, Object or token 'null', "
-            f"'true' or 'false'){where}"
+            f"'true' or 'false')\n at {location(text, pos + len(word))}"
         )
     return (
         f"Unexpected character ({shown}): expected a valid value (JSON String, Number, Array, Object or token "
@@ -123,151 +124,225 @@ def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
     )
 
 
-def _innermost(text: str, pos: int) -> str:
-    depth: list[str] = []
+def _eof_message(text: str, exc: json.JSONDecodeError) -> str:
+    where = f"\n at {_at_end(text)}"
+    if exc.msg.startswith("Unterminated string"):
+        return f"Unexpected end-of-input: was expecting closing quote for a string value{where}"
+    opener, start = _innermost(text, len(text))
+    kind = "Object" if opener == "{" else "Array"
+    if text.rstrip()[-1:] in (",", ":"):
+        return f"Unexpected end-of-input within/between {kind} entries{where}"
+    return f"Unexpected end-of-input: expected close marker for {kind} (start marker at {location(text, start)}){where}"
+
+
+def _innermost(text: str, pos: int) -> tuple[str, int]:
+    """The innermost bracket still open at ``pos``, and where it is."""
+    depth: list[tuple[str, int]] = []
     in_string = escaped = False
-    for c in text[:pos]:
+    for index, c in enumerate(text[:pos]):
         if in_string:
-            escaped = not escaped and c == "\\"
-            if c == '"' and not escaped:
+            if escaped:
+                escaped = False
+            elif c == "\\":
+                escaped = True
+            elif c == '"':
                 in_string = False
             continue
         if c == '"':
             in_string = True
         elif c in "{[":
-            depth.append(c)
+            depth.append((c, index))
         elif c in "}]" and depth:
             depth.pop()
-    return depth[-1] if depth else ""
+    return depth[-1] if depth else ("", 0)
 
 
 def _chain(chain: list[str]) -> str:
     return f" (through reference chain: {'->'.join(chain)})" if chain else ""
 
 
-def mismatch_error(target: str, value: Json, chain: list[str] | None = None) -> ConnectError:
-    chain = chain or []
-    kind = type(value)
-    if kind in _TOKENS:
-        return ConnectError(
-            f"Cannot deserialize value of type `{target}` from {_VALUE_KIND[kind]} value "
-            f"(token `JsonToken.{_TOKENS[kind]}`){_chain(chain)}"
-        )
-    if isinstance(value, str):
-        return ConnectError(
-            f"Cannot construct instance of `{target.split('<')[0]}` (although at least one Creator exists): no "
-            f"String-argument constructor/factory method to deserialize from String value ('{value}'){_chain(chain)}"
-        )
-    if isinstance(value, bool):
-        return ConnectError(
-            f"Cannot construct instance of `{target.split('<')[0]}` (although at least one Creator exists): no "
-            "boolean/Boolean-argument constructor/factory method to deserialize from boolean value "
-            f"({str(value).lower()})"
-            f"{_chain(chain)}"
-        )
-    return ConnectError(
-        f"Cannot construct instance of `{target.split('<')[0]}` (although at least one Creator exists): no "
-        f"int/Int-argument constructor/factory method to deserialize from Number value ({value}){_chain(chain)}"
-    )
+Path = tuple[Any, ...]
+_SCALAR = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?|true|false|null")
 
 
-def as_string(value: Json, chain: list[str]) -> str | None:
-    """Jackson's String deserializer: scalars are coerced, objects and arrays rejected."""
-    if value is None or isinstance(value, str):
-        return value
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, JsonNumber):
-        return value.text
-    if isinstance(value, (int, float)):
-        return str(value)
-    raise mismatch_error(_STRING, value, chain)
+def _positions(text: str) -> tuple[dict[Path, int], dict[Path, int]]:
+    """Where every value starts and every object or array closes, by path (valid JSON only)."""
+    starts: dict[Path, int] = {}
+    closes: dict[Path, int] = {}
+
+    def skip(i: int) -> int:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        return i
+
+    def value(i: int, path: Path) -> int:
+        i = skip(i)
+        starts[path] = i
+        opener = text[i]
+        if opener in "{[":
+            i = skip(i + 1)
+            index = 0
+            while text[i] not in "}]":
+                key: Any = index
+                if opener == "{":
+                    key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
+                    i = skip(i) + 1
+                i = skip(value(i, (*path, key)))
+                index += 1
+                if text[i] == ",":
+                    i = skip(i + 1)
+            closes[path] = i
+            return i + 1
+        if opener == '"':
+            return int(json.decoder.scanstring(text, i + 1)[1])  # type: ignore[attr-defined]
+        match = _SCALAR.match(text, i)
+        return match.end() if match else i + 1
+
+    value(0, ())
+    return starts, closes
 
 
-def as_string_map(value: Json, chain: list[str] | None = None) -> dict[str, str | None] | None:
-    """``Map<String, String>``: null stays null; scalar values become their JSON text."""
-    chain = chain or []
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise mismatch_error(f"{_MAP}<{_STRING},{_STRING}>", value, chain)
-    return {key: as_string(item, [*chain, f'{_MAP}["{key}"]']) for key, item in value.items()}
+class Body:
+    """A request body as Jackson reads it, able to say where in the text a mapping error is."""
 
+    def __init__(self, raw: bytes) -> None:
+        self.value = parse(raw)
+        self._raw = raw
+        self._found: tuple[dict[Path, int], dict[Path, int]] | None = None
 
-def _unknown_field(cls: str, key: str, known: list[str]) -> ConnectError:
-    listed = ", ".join(f'"{k}"' for k in known)
-    chain = _chain([_field(cls, key)])
-    return ConnectError(
-        f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({len(known)} known properties: '
-        f"{listed}]){chain}"
-    )
+    def _at(self, path: Path, *, after_close: bool = False) -> str:
+        text = self._raw.decode("utf-8")
+        if self._found is None:
+            self._found = _positions(text)
+        starts, closes = self._found
+        # A wrong token is reported where it starts; an unknown property once its object has closed.
+        pos = closes.get(path, 0) + 1 if after_close else starts.get(path, 0)
+        return f"\n at {location(text, pos)}"
 
-
-def _field(cls: str, key: str) -> str:
-    return f'{cls}["{key}"]'
-
-
-def as_create_request(value: Json) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
-    """CreateConnectorRequest: (name, config, initial_state), or None for a null body."""
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise mismatch_error(CREATE_REQUEST, value, [])
-    known = ["name", "config", "initial_state"]
-    for key in value:
-        if key not in known:
-            raise _unknown_field(CREATE_REQUEST, key, known)
-    name = as_string(value.get("name"), [f'{CREATE_REQUEST}["name"]'])
-    config = as_string_map(value.get("config"), [f'{CREATE_REQUEST}["config"]'])
-    state = value.get("initial_state")
-    if state is not None:
-        state = as_string(state, [f'{CREATE_REQUEST}["initial_state"]'])
-        assert state is not None
-        if state.upper() not in ("RUNNING", "PAUSED", "STOPPED"):
-            cls = f"{CREATE_REQUEST}$InitialState"
-            chain = _chain([_field(CREATE_REQUEST, "initial_state")])
-            raise ConnectError(
-                f"Cannot construct instance of `{cls}`, problem: No enum constant "
-                f"{CREATE_REQUEST}.InitialState.{state.upper()}{chain}"
+    def mismatch(self, target: str, value: Json, chain: list[str], path: Path) -> ConnectError:
+        kind = type(value)
+        where = self._at(path)
+        if kind in _TOKENS:
+            return ConnectError(
+                f"Cannot deserialize value of type `{target}` from {_VALUE_KIND[kind]} value "
+                f"(token `JsonToken.{_TOKENS[kind]}`){where}{_chain(chain)}"
             )
+        base = target.split("<")[0]
+        if isinstance(value, str):
+            source = f"String-argument constructor/factory method to deserialize from String value ('{value}')"
+        elif isinstance(value, bool):
+            shown = "true" if value else "false"
+            source = f"boolean/Boolean-argument constructor/factory method to deserialize from boolean value ({shown})"
+        else:
+            source = f"int/Int-argument constructor/factory method to deserialize from Number value ({value})"
+        problem = f"Cannot construct instance of `{base}` (although at least one Creator exists): no {source}"
+        return ConnectError(f"{problem}{where}{_chain(chain)}")
+
+    def unknown_field(self, cls: str, key: str, known: str, path: Path) -> ConnectError:
+        where = self._at(path, after_close=True)
+        chain = _chain([f'{cls}["{key}"]'])
+        return ConnectError(
+            f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({known}]){where}{chain}'
+        )
+
+    def string(self, value: Json, chain: list[str], path: Path) -> str | None:
+        """Jackson's String deserializer: scalars are coerced, objects and arrays rejected."""
+        if value is None or isinstance(value, str):
+            return value
+        if isinstance(value, bool):
+            return "true" if value else "false"
+        if isinstance(value, JsonNumber):
+            return value.text
+        if isinstance(value, (int, float)):
+            return str(value)
+        raise self.mismatch(_STRING, value, chain, path)
+
+    def string_map(self, value: Json, chain: list[str], path: Path) -> dict[str, str | None] | None:
+        """``Map<String, String>``: null stays null; scalar values become their JSON text."""
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.mismatch(f"{_MAP}<{_STRING},{_STRING}>", value, chain, path)
+        return {key: self.string(item, [*chain, f'{_MAP}["{key}"]'], (*path, key)) for key, item in value.items()}
+
+    def object_map(self, value: Json, chain: list[str], path: Path) -> dict[str, Json] | None:
+        if value is None:
+            return None
+        if not isinstance(value, dict):
+            raise self.mismatch(f"{_MAP}<{_STRING},java.lang.Object>", value, chain, path)
+        return value
+
+
+_CREATE_KNOWN = '4 known properties: "config", "name", "initialState", "initial_state"'
+
+
+def as_string_map(body: Body) -> dict[str, str | None] | None:
+    """A body that is a ``Map<String, String>`` (connector configs, validate, logger levels)."""
+    return body.string_map(body.value, [], ())
+
+
+def as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
+    """CreateConnectorRequest: (name, config, initial_state), or None for a null body."""
+    value = body.value
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise body.mismatch(CREATE_REQUEST, value, [], ())
+    for key in value:
+        if key not in ("name", "config", "initial_state", "initialState"):
+            raise body.unknown_field(CREATE_REQUEST, key, _CREATE_KNOWN, ())
+    name = body.string(value.get("name"), [f'{CREATE_REQUEST}["name"]'], ("name",))
+    config = body.string_map(value.get("config"), [f'{CREATE_REQUEST}["config"]'], ("config",))
+    state_key = "initial_state" if "initial_state" in value else "initialState"
+    state = body.string(value.get(state_key), [f'{CREATE_REQUEST}["{state_key}"]'], (state_key,))
+    if state is not None and state.upper() not in ("RUNNING", "PAUSED", "STOPPED"):
+        chain = _chain([f'{CREATE_REQUEST}["{state_key}"]'])
+        raise ConnectError(
+            f"Cannot construct instance of `{CREATE_REQUEST}$InitialState`, problem: No enum constant "
+            f"{CREATE_REQUEST}.InitialState.{state.upper()}{body._at((state_key,))}{chain}"
+        )
     return name, config, state
 
 
-def _as_object_map(value: Json, chain: list[str]) -> dict[str, Json] | None:
-    if value is None:
-        return None
-    if not isinstance(value, dict):
-        raise mismatch_error(f"{_MAP}<{_STRING},java.lang.Object>", value, chain)
-    return value
-
-
-def as_offsets(value: Json) -> list[tuple[dict[str, Json] | None, dict[str, Json] | None]] | None:
+def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json] | None]] | None:
     """ConnectorOffsets: a list of (partition, offset) pairs, or None when absent."""
+    value = body.value
     if value is None:
-        return None
+        raise ConnectError(f'Cannot invoke "{OFFSETS}.offsets()" because "offsets" is null')
     if not isinstance(value, dict):
-        raise mismatch_error(OFFSETS, value, [])
+        raise body.mismatch(OFFSETS, value, [], ())
     for key in value:
         if key != "offsets":
-            raise _unknown_field(OFFSETS, key, ["offsets"])
+            raise body.unknown_field(OFFSETS, key, 'one known property: "offsets"', ())
     entries = value.get("offsets")
     if entries is None:
         return None
     chain = [f'{OFFSETS}["offsets"]']
     if not isinstance(entries, list):
-        raise mismatch_error(f"java.util.ArrayList<{OFFSET}>", entries, chain)
+        raise body.mismatch(f"java.util.ArrayList<{OFFSET}>", entries, chain, ("offsets",))
     result: list[tuple[dict[str, Json] | None, dict[str, Json] | None]] = []
     for index, entry in enumerate(entries):
-        here = [*chain, f"java.util.ArrayList[{index}]"]
+        here, at = [*chain, f"java.util.ArrayList[{index}]"], ("offsets", index)
         if entry is None:
             result.append((None, None))
             continue
         if not isinstance(entry, dict):
-            raise mismatch_error(OFFSET, entry, here)
+            raise body.mismatch(OFFSET, entry, here, at)
         for key in entry:
             if key not in ("partition", "offset"):
-                raise _unknown_field(OFFSET, key, ["partition", "offset"])
-        partition = _as_object_map(entry.get("partition"), [*here, f'{OFFSET}["partition"]'])
-        offset = _as_object_map(entry.get("offset"), [*here, f'{OFFSET}["offset"]'])
+                raise body.unknown_field(OFFSET, key, '2 known properties: "partition", "offset"', at)
+        partition = body.object_map(entry.get("partition"), [*here, f'{OFFSET}["partition"]'], (*at, "partition"))
+        offset = body.object_map(entry.get("offset"), [*here, f'{OFFSET}["offset"]'], (*at, "offset"))
         result.append((partition, offset))
     return result
+
+
+def as_task_configs(body: Body) -> None:
+    """The internal task-config list: only its shape is checked, before the signature is."""
+    if not body._raw.strip():
+        raise ConnectError(
+            "No content to map due to end-of-input\n at [Source: REDACTED "
+            "(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1]"
+        )
+    if body.value is not None and not isinstance(body.value, list):
+        raise body.mismatch("java.util.ArrayList<java.util.Map<java.lang.String,java.lang.String>>", body.value, [], ())

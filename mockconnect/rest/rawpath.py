@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 from urllib.parse import quote, unquote, urlsplit
 
-from werkzeug.routing import BaseConverter, ValidationError
+from werkzeug.routing import BaseConverter
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
@@ -70,15 +70,20 @@ class SegmentConverter(BaseConverter):
 
 
 class JavaIntConverter(BaseConverter):
-    """A segment JAX-RS can turn into a Java Integer (``+1`` and ``01`` included); else no route."""
+    """A task id: a Java Integer (``+1`` and ``01`` included), or None when JAX-RS cannot convert it.
 
-    regex = r"[+-]?\d+"
+    The route still matches then: Jersey fails the parameter conversion inside the resource, so
+    the 404 it answers carries a Content-Type, unlike a routing 404.
+    """
 
-    def to_python(self, value: str) -> int:
-        number = int(value)
-        if not -(2**31) <= number < 2**31:
-            raise ValidationError()
-        return number
+    regex = "[^/]+"
+    part_isolating = True
+
+    def to_python(self, value: str) -> int | None:
+        text = decode_segment(value)
+        if not re.fullmatch(r"[+-]?\d+", text) or not -(2**31) <= int(text) < 2**31:
+            return None
+        return int(text)
 
     def to_url(self, value: object) -> str:
         return str(value)

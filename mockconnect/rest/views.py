@@ -7,10 +7,10 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from flask import Flask, Response, current_app, request
+from werkzeug.exceptions import NotFound
 
 from ..cluster import ConnectCluster, CreateRequest
-from ..errors import BadRequest
-from ..models import Json
+from ..errors import BadRequest, Forbidden
 from . import body as jackson
 from .rawpath import JavaIntConverter, SegmentConverter
 from .reply import reply
@@ -56,8 +56,8 @@ def _flag(name: str) -> bool:
     return (request.args.get(name) or "").lower() == "true"
 
 
-def _json() -> Json:
-    return jackson.parse(request.get_data(cache=True))
+def _body() -> jackson.Body:
+    return jackson.Body(request.get_data(cache=True))
 
 
 def _location(name: str) -> str:
@@ -83,7 +83,7 @@ def list_connectors() -> Response:
 
 @route("createConnector", "POST", "/connectors", reads_body=True)
 def create_connector() -> Response:
-    decoded = jackson.as_create_request(_json())
+    decoded = jackson.as_create_request(_body())
     created = cluster().create_connector(None if decoded is None else CreateRequest(*decoded))
     return reply(created, 201, Location=_location(str(created["name"])))
 
@@ -106,7 +106,7 @@ def get_connector_config(connector: str) -> Response:
 
 @route("putConnectorConfig", "PUT", CONNECTOR + "/config", reads_body=True)
 def put_connector_config(connector: str) -> Response:
-    created, info = cluster().put_connector_config(connector, jackson.as_string_map(_json()))
+    created, info = cluster().put_connector_config(connector, jackson.as_string_map(_body()))
     if created:
         return reply(info, 201, Location=_location(connector))
     return reply(info)
@@ -152,14 +152,20 @@ def get_tasks_config(connector: str) -> Response:
 
 
 @route("getTaskStatus", "GET", TASK + "/status")
-def get_task_status(connector: str, task: int) -> Response:
-    return reply(cluster().get_task_status(connector, task))
+def get_task_status(connector: str, task: int | None) -> Response:
+    return reply(cluster().get_task_status(connector, _task_id(task)))
 
 
 @route("restartTask", "POST", TASK + "/restart")
-def restart_task(connector: str, task: int) -> Response:
-    cluster().restart_task(connector, task)
+def restart_task(connector: str, task: int | None) -> Response:
+    cluster().restart_task(connector, _task_id(task))
     return reply(None, 204)
+
+
+def _task_id(task: int | None) -> int:
+    if task is None:
+        raise NotFound()  # the path parameter is not a Java Integer
+    return task
 
 
 @route("getConnectorActiveTopics", "GET", CONNECTOR + "/topics")
@@ -180,7 +186,7 @@ def get_connector_offsets(connector: str) -> Response:
 
 @route("alterConnectorOffsets", "PATCH", CONNECTOR + "/offsets", reads_body=True)
 def alter_connector_offsets(connector: str) -> Response:
-    return reply(cluster().alter_connector_offsets(connector, jackson.as_offsets(_json())))
+    return reply(cluster().alter_connector_offsets(connector, jackson.as_offsets(_body())))
 
 
 @route("resetConnectorOffsets", "DELETE", CONNECTOR + "/offsets")
@@ -193,15 +199,22 @@ def reset_connector_offsets(connector: str) -> Response:
 
 @route("putTaskConfigs", "POST", CONNECTOR + "/tasks", consumes_json=False, reads_body=True)
 def put_task_configs(connector: str) -> Response:
-    value = _json()
-    if value is not None and not isinstance(value, list):
-        raise jackson.mismatch_error("java.util.ArrayList<java.util.Map<java.lang.String,java.lang.String>>", value)
-    raise BadRequest("Internal request missing required signature")
+    jackson.as_task_configs(_body())
+    _check_signature()
+    raise AssertionError("unreachable: the mock never signs internal requests")
 
 
 @route("fenceZombies", "PUT", CONNECTOR + "/fence", consumes_json=False)
 def fence_zombies(connector: str) -> Response:
-    raise BadRequest("Internal request missing required signature")
+    _check_signature()
+    raise AssertionError("unreachable: the mock never signs internal requests")
+
+
+def _check_signature() -> None:
+    """No request can carry a valid signature: the mock holds no session key."""
+    if request.headers.get("X-Connect-Authorization") is None:
+        raise BadRequest("Internal request missing required signature")
+    raise Forbidden("Internal request contained invalid signature.")
 
 
 # -- ConnectorPluginsResource ------------------------------------------------------------------
@@ -221,7 +234,7 @@ def get_connector_config_def(plugin: str) -> Response:
 
 @route("validateConnectorConfig", "PUT", "/connector-plugins/<segment:plugin>/config/validate", reads_body=True)
 def validate_connector_config(plugin: str) -> Response:
-    return reply(cluster().validate_connector_config(plugin, jackson.as_string_map(_json())))
+    return reply(cluster().validate_connector_config(plugin, jackson.as_string_map(_body())))
 
 
 # -- LoggingResource ---------------------------------------------------------------------------
@@ -239,7 +252,7 @@ def get_logger(logger: str) -> Response:
 
 @route("setLevel", "PUT", "/admin/loggers/<segment:logger>", reads_body=True)
 def set_level(logger: str) -> Response:
-    names = cluster().set_level(logger, jackson.as_string_map(_json()), request.args.get("scope"))
+    names = cluster().set_level(logger, jackson.as_string_map(_body()), request.args.get("scope"))
     return reply(None, 204) if names is None else reply(names)
 
 
