@@ -7,7 +7,7 @@ import time
 import traceback
 
 from flask import Flask, Response, g, request
-from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
 
 from .contract import Contract, Operation, kafka_contract
 from .errors import ConnectError
@@ -90,6 +90,8 @@ def _gate() -> Response | None:
         raise BadRequest()
     if request.routing_exception is not None:
         raise _bare(request.routing_exception)
+    if "//" in request.environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
+        raise _bare(NotFound())
     if request.method == "OPTIONS":
         return _options()
     if request.endpoint in admin_api.OPERATION_IDS:
@@ -103,7 +105,7 @@ def _gate() -> Response | None:
         raise _bare(UnsupportedMediaType())  # @Consumes(application/json) refuses it
     if request.headers.get("Accept") and request.accept_mimetypes.best_match(["application/json"]) is None:
         raise _bare(NotAcceptable())
-    if route.reads_body and media != "application/json" and request.get_data(cache=True):
+    if route.consumes_json and route.reads_body and media != "application/json" and request.get_data(cache=True):
         raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
     _check_request(route.operation_id)
     return None

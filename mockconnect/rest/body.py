@@ -238,11 +238,11 @@ class Body:
         problem = f"Cannot construct instance of `{base}` (although at least one Creator exists): no {source}"
         return ConnectError(f"{problem}{where}{_chain(chain)}")
 
-    def unknown_field(self, cls: str, key: str, known: str, path: Path) -> ConnectError:
+    def unknown_field(self, cls: str, key: str, known: str, path: Path, chain: list[str] | None = None) -> ConnectError:
         where = self._at(path, after_close=True)
-        chain = _chain([f'{cls}["{key}"]'])
+        through = _chain([*(chain or []), f'{cls}["{key}"]'])
         return ConnectError(
-            f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({known}]){where}{chain}'
+            f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({known}]){where}{through}'
         )
 
     def string(self, value: Json, chain: list[str], path: Path) -> str | None:
@@ -330,7 +330,7 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
             raise body.mismatch(OFFSET, entry, here, at)
         for key in entry:
             if key not in ("partition", "offset"):
-                raise body.unknown_field(OFFSET, key, '2 known properties: "partition", "offset"', at)
+                raise body.unknown_field(OFFSET, key, '2 known properties: "partition", "offset"', at, chain=here)
         partition = body.object_map(entry.get("partition"), [*here, f'{OFFSET}["partition"]'], (*at, "partition"))
         offset = body.object_map(entry.get("offset"), [*here, f'{OFFSET}["offset"]'], (*at, "offset"))
         result.append((partition, offset))
