@@ -118,16 +118,21 @@ class KafkaJars:
 
     @property
     def classpath(self) -> str:
-        """The JVM class path: every jar in ``lib/`` (Java expands the wildcard)."""
-        return str(self.lib / "*")
+        """The JVM class path: every jar in ``lib/``, plus the test plugins if asked.
+
+        The test plugins go on the class path, as in Kafka's system tests: inside a plugin.path
+        loader their ``org.apache.kafka.connect.tools`` package is delegated to the parent, so
+        they are listed but cannot be instantiated.
+        """
+        paths = [self.lib / "*"]
+        if self.test_plugins is not None:
+            paths.append(self.test_plugins / "*")
+        return os.pathsep.join(str(path) for path in paths)
 
     @property
     def plugin_path(self) -> str:
-        """The worker's ``plugin.path``: the file connectors, plus the test plugins if asked."""
-        paths = [self.plugins]
-        if self.test_plugins is not None:
-            paths.append(self.test_plugins)
-        return ",".join(str(path) for path in paths)
+        """The worker's ``plugin.path``: only the file connectors, as a stock worker has them."""
+        return str(self.plugins)
 
 
 def _pom(version: str, artifacts: Sequence[tuple[str, str, str]], executions: str) -> str:
@@ -199,9 +204,7 @@ def _run_mvn(pom: Path, goals: Sequence[str]) -> None:
     if mvn is None:
         raise WorkerError("mvn (Apache Maven) is not on PATH; it is needed to download the jars")
     cmd = [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(pom), *goals]
-    proc = subprocess.run(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False
-    )
+    proc = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, check=False)
     if proc.returncode != 0:
         tail = "\n".join(proc.stdout.decode("utf-8", "replace").splitlines()[-40:])
         raise WorkerError(f"{' '.join(cmd)} failed with exit code {proc.returncode}:\n{tail}")
@@ -228,7 +231,7 @@ def resolve_jars(
 
     ``lib/`` is the class path (broker, Connect runtime, MirrorMaker 2, reload4j and its SLF4J
     binding); ``plugins/`` holds only ``connect-file`` and serves as ``plugin.path``. With
-    ``test_plugins`` the ``connect-test-plugins`` jar goes to ``test-plugins/``.
+    ``test_plugins`` the ``connect-test-plugins`` jar goes to ``test-plugins/`` (class path).
     """
     _check_supported(version)
     home = (cache_dir or cache_root()) / f"kafka-{version}"
@@ -251,9 +254,7 @@ def resolve_jars(
                 ),
                 encoding="utf-8",
             )
-            _run_mvn(
-                pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"]
-            )
+            _run_mvn(pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"])
             _write_marker(home / _MARKER, version, lib, plugins)
         if not test_plugins:
             return KafkaJars(version, home, lib, plugins)
@@ -280,7 +281,8 @@ def _free_port() -> int:
         return port
 
 
-def _port_is_free(port: int) -> bool:
+def port_is_free(port: int) -> bool:
+    """True if ``port`` can be bound on 127.0.0.1 right now."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         try:
             sock.bind((LOOPBACK, port))
@@ -302,25 +304,35 @@ def _accepts_connections(port: int) -> bool:
 _NO_PROXY = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
 
-def http_json(method: str, url: str, body: Any = None, timeout: float = 10.0) -> tuple[int, Any]:
-    """Send one JSON request (never through a proxy); return the status and the parsed body.
-
-    The body is ``None`` when the response is empty or not JSON (e.g. Jetty's early HTML 404).
-    """
+def _http(
+    method: str, url: str, body: Any, timeout: float, accept: str | None = "application/json"
+) -> tuple[int, str, bytes]:
     data = None if body is None else json.dumps(body).encode("utf-8")
-    headers = {"Accept": "application/json"}
+    headers = {"Accept": accept} if accept else {}
     if data is not None:
         headers["Content-Type"] = "application/json"
     request = urllib.request.Request(url, data=data, method=method, headers=headers)
     try:
         with _NO_PROXY.open(request, timeout=timeout) as response:
-            status, raw = response.status, response.read()
+            return response.status, response.headers.get("Content-Type", ""), response.read()
     except urllib.error.HTTPError as err:
-        status, raw = err.code, err.read()
+        return err.code, err.headers.get("Content-Type", ""), err.read()
+
+
+def _parse(raw: bytes) -> Any:
     try:
-        return status, json.loads(raw) if raw else None
+        return json.loads(raw) if raw else None
     except ValueError:
-        return status, None
+        return None
+
+
+def http_json(method: str, url: str, body: Any = None, timeout: float = 10.0) -> tuple[int, Any]:
+    """Send one JSON request (never through a proxy); return the status and the parsed body.
+
+    The body is ``None`` when the response is empty or not JSON (e.g. Jetty's early HTML 404).
+    """
+    status, _, raw = _http(method, url, body, timeout)
+    return status, _parse(raw)
 
 
 def _parent_death_signal() -> Callable[[], None] | None:
@@ -387,6 +399,7 @@ class KafkaWorker:
     run_dir: Path | None = field(default=None, init=False)
     startup_seconds: float | None = field(default=None, init=False)
     timings: dict[str, float] = field(default_factory=dict, init=False)
+    startup_answers: list[dict[str, Any]] = field(default_factory=list, init=False)
     jars: KafkaJars | None = field(default=None, init=False)
     _procs: list[_Process] = field(default_factory=list, init=False, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
@@ -431,9 +444,7 @@ class KafkaWorker:
         begin = time.monotonic()
         atexit.register(self.stop)
         try:
-            self.jars = resolve_jars(
-                self.kafka_version, test_plugins=self.test_plugins, cache_dir=self.cache_dir
-            )
+            self.jars = resolve_jars(self.kafka_version, test_plugins=self.test_plugins, cache_dir=self.cache_dir)
             self._mark("resolve_jars", begin)
             self._prepare()
             self._format_storage()
@@ -442,7 +453,7 @@ class KafkaWorker:
             self._mark("broker_listening", begin)
             self._start_connect()
             self._wait_rest(begin)
-            self._wait_writable()
+            self._wait_writable(begin)
             self._mark("rest_writable", begin)
         except WorkerError as err:
             tail = self.log_tail(60)
@@ -491,7 +502,7 @@ class KafkaWorker:
 
     def _prepare(self) -> None:
         if self.rest_port:
-            if not _port_is_free(self.rest_port):
+            if not port_is_free(self.rest_port):
                 raise WorkerError(f"REST port {self.rest_port} on {LOOPBACK} is already in use")
         else:
             self.rest_port = _free_port()
@@ -506,9 +517,7 @@ class KafkaWorker:
         (broker / "server.properties").write_text(self._server_properties(), encoding="utf-8")
         (broker / _LOG4J).write_text(_BROKER_LOG4J, encoding="utf-8")
         connect = self.run_dir / "connect"
-        (connect / "connect-distributed.properties").write_text(
-            self._connect_properties(), encoding="utf-8"
-        )
+        (connect / "connect-distributed.properties").write_text(self._connect_properties(), encoding="utf-8")
         (connect / "connect-log4j.properties").write_text(_CONNECT_LOG4J, encoding="utf-8")
 
     def _server_properties(self) -> str:
@@ -518,9 +527,7 @@ class KafkaWorker:
                 "process.roles=broker,controller",
                 "node.id=1",
                 f"controller.quorum.voters=1@{LOOPBACK}:{self.controller_port}",
-                (
-                    f"listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"
-                ),
+                (f"listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port},CONTROLLER://{LOOPBACK}:{self.controller_port}"),
                 f"advertised.listeners=PLAINTEXT://{LOOPBACK}:{self.broker_port}",
                 "controller.listener.names=CONTROLLER",
                 "inter.broker.listener.name=PLAINTEXT",
@@ -659,20 +666,39 @@ class KafkaWorker:
         if time.monotonic() > deadline:
             raise WorkerError(f"{what} within {self.startup_timeout:.0f} s")
 
+    def _note_answer(self, begin: float, request: str, status: int, content_type: str, raw: bytes) -> None:
+        """Keep each distinct answer seen while waiting (e.g. Jetty's HTML 404 before Jersey is up)."""
+        text = raw.decode("utf-8", "replace")[:500]
+        if not any(
+            (a["request"], a["status"], a["content_type"], a["body"]) == (request, status, content_type, text)
+            for a in self.startup_answers
+        ):
+            seconds = round(time.monotonic() - begin, 2)
+            self.startup_answers.append(
+                {"request": request, "seconds": seconds, "status": status, "content_type": content_type, "body": text}
+            )
+
     def _wait_rest(self, begin: float) -> None:
         deadline = begin + self.startup_timeout
+        polls = 0
         while True:
             self._deadline_passed("the Connect REST API did not answer GET /connectors", deadline)
+            # Alternate the Accept header: Jetty's answer before Jersey is up depends on it.
+            accept = "application/json" if polls % 2 == 0 else None
+            polls += 1
             try:
-                status, body = http_json("GET", f"{self.url}/connectors", timeout=5.0)
+                status, content_type, raw = _http("GET", f"{self.url}/connectors", None, 5.0, accept)
             except (OSError, urllib.error.URLError):
-                status, body = 0, None
+                status, content_type, raw = 0, "", b""
+            if status:
+                self._note_answer(begin, f"GET /connectors (Accept: {accept or 'none'})", status, content_type, raw)
+            body = _parse(raw)
             if status == 200 and isinstance(body, list):
                 self._mark("rest_answers", begin)
                 return
-            time.sleep(0.2)
+            time.sleep(0.1)
 
-    def _wait_writable(self) -> None:
+    def _wait_writable(self, begin: float) -> None:
         assert self.run_dir is not None
         deadline = time.monotonic() + self.startup_timeout
         probe_url = f"{self.url}/connectors/{PROBE_CONNECTOR}"
@@ -688,11 +714,11 @@ class KafkaWorker:
         ):
             last = "no answer"
             while True:
-                self._deadline_passed(
-                    f"the worker did not accept {method} {probe_url}{path} (last: {last})", deadline
-                )
+                self._deadline_passed(f"the worker did not accept {method} {probe_url}{path} (last: {last})", deadline)
                 try:
-                    status, answer = http_json(method, probe_url + path, body, timeout=100.0)
+                    status, content_type, raw = _http(method, probe_url + path, body, 100.0)
+                    answer: Any = _parse(raw) or raw[:300]
+                    self._note_answer(begin, f"{method} /connectors/{PROBE_CONNECTOR}{path}", status, content_type, raw)
                 except (OSError, urllib.error.URLError) as err:
                     status, answer = 0, str(err)
                 if status in ok:
@@ -737,9 +763,7 @@ def _raise_interrupted(signum: int, frame: FrameType | None) -> None:
 
 
 def _cmd_start(args: argparse.Namespace) -> int:
-    worker = KafkaWorker(
-        kafka_version=args.kafka_version, rest_port=args.port, test_plugins=args.test_plugins
-    )
+    worker = KafkaWorker(kafka_version=args.kafka_version, rest_port=args.port, test_plugins=args.test_plugins)
     signal.signal(signal.SIGINT, _raise_interrupted)
     signal.signal(signal.SIGTERM, _raise_interrupted)
     code = 0
@@ -789,7 +813,7 @@ def main(argv: list[str] | None = None) -> int:
         cmd.add_argument(
             "--test-plugins",
             action="store_true",
-            help="also put connect-test-plugins (Mock*, Verifiable*, Schema*) on plugin.path",
+            help="also put connect-test-plugins (Mock*, Verifiable*, Schema*) on the class path",
         )
     start.add_argument("--port", type=int, default=0, metavar="P", help="REST port (default: free)")
     args = parser.parse_args(argv)
