@@ -41,6 +41,7 @@ def test_every_listed_deviation_still_diverges(outcomes: list[Outcome]) -> None:
     stale = [
         pattern
         for entry in DEVIATIONS
+        if not entry.get("race")
         for pattern in entry["probes"]
         if not any(fnmatch.fnmatch(name, pattern) for name in diverging)
     ]
