@@ -16,16 +16,16 @@ from mockconnect import MockConnect
 from mockconnect.journal import JournalEvicted
 from mockconnect.testing import MockConnectFixture
 
-USAGE = Path(__file__).resolve().parents[2] / "docs" / "usage.md"
+USAGE = Path(__file__).resolve().parents[2] / "README.md"
 UNRELATED = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 """Plugins of this environment that take 4 s to import in every fresh interpreter; irrelevant here."""
 
 
 def readme_example() -> str:
-    """The first python block after the ``<!-- example: use-in-tests -->`` marker of docs/usage.md."""
+    """The first python block after the ``<!-- example: use-in-tests -->`` marker of README.md."""
     text = USAGE.read_text(encoding="utf-8")
     found = re.search(r"<!-- example: use-in-tests -->\s*```python\n(.*?)```", text, re.S)
-    assert found, "docs/usage.md lost its example test"
+    assert found, "README.md lost its example test"
     return found.group(1)
 
 
