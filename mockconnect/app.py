@@ -91,6 +91,7 @@ def _gate() -> Response | None:
     if request.routing_exception is not None:
         raise _bare(request.routing_exception)
     if "//" in request.environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
+        g.mockconnect_unrouted = True
         raise _bare(NotFound())
     if request.method == "OPTIONS":
         return _options()
