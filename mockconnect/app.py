@@ -70,14 +70,52 @@ def _bare(error: HTTPException) -> HTTPException:
 
 
 def _options() -> Response:
-    """Jersey's automatic OPTIONS answer: the allowed methods, in Java HashSet order, as text."""
+    """Jersey's automatic OPTIONS answer: the allowed methods, in Java HashSet order, as text.
+
+    Only when the client accepts text/plain; otherwise an empty 200 typed as the preferred
+    accepted media type (as a real 3.7.0 worker answers ``Accept: application/json``).
+    """
     from flask import current_app
 
     adapter = current_app.url_map.bind_to_environ(request.environ)
     methods = list(hash_ordered(dict.fromkeys(adapter.allowed_methods())))
-    answer = Response(", ".join(methods), 200, content_type="text/plain")
+    preferred = _options_media_type(request.headers.get("Accept"))
+    if preferred is None:
+        answer = Response(", ".join(methods), 200, content_type="text/plain")
+    else:
+        answer = Response(b"", 200)
+        answer.headers["Content-Type"] = preferred
     answer.headers["Allow"] = ",".join(methods)
     return answer
+
+
+def _options_media_type(accept: str | None) -> str | None:
+    """None when an accepted range covers text/plain (q ignored, as Jersey does), else the range
+    with the highest q (the first of equals), written as Jersey writes a MediaType."""
+    ranges: list[tuple[float, str]] = []
+    for item in (accept or "").split(","):
+        kind, *params = (part.strip() for part in item.split(";"))
+        if not kind:
+            continue
+        main, _, sub = kind.partition("/")
+        main, sub = main.lower(), (sub or "*").lower()
+        if main in ("*", "text") and sub in ("*", "plain"):
+            return None
+        quality = 1.0
+        kept = []
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 1.0
+            elif name.strip():
+                kept.append(f"{name.strip()}={value.strip()}")
+        ranges.append((quality, ";".join([f"{main}/{sub}", *kept])))
+    if not ranges:
+        return None
+    return max(ranges, key=lambda item: item[0])[1]
 
 
 def _gate() -> Response | None:

@@ -235,3 +235,28 @@ def test_body_over_the_limit_is_413(client: FlaskClient) -> None:
     big = {"name": "x", "config": {**sink_config(), "pad": "x" * (1024 * 1024)}}
     error(client.post("/connectors", json=big), 413, "HTTP 413 Request Entity Too Large")
     assert client.get("/connectors").get_json() == []
+
+
+@pytest.mark.parametrize(
+    ("accept", "content_type", "body"),
+    [
+        (None, "text/plain", "HEAD, POST, GET, OPTIONS"),
+        ("*/*", "text/plain", "HEAD, POST, GET, OPTIONS"),
+        ("text/*", "text/plain", "HEAD, POST, GET, OPTIONS"),
+        ("application/json, text/plain", "text/plain", "HEAD, POST, GET, OPTIONS"),
+        ("text/plain;q=0", "text/plain", "HEAD, POST, GET, OPTIONS"),
+        ("application/json", "application/json", ""),
+        ("application/json;q=0.5, text/html", "text/html", ""),
+        ("image/png;q=0.9, application/json", "application/json", ""),
+        ("application/json;charset=utf-8", "application/json;charset=utf-8", ""),
+        ("foo", "foo/*", ""),
+    ],
+)
+def test_options_follows_accept(client: FlaskClient, accept: str | None, content_type: str, body: str) -> None:
+    """Measured on a real 3.7.0 worker: the method list only for clients that accept text/plain,
+    otherwise an empty 200 typed as the preferred accepted media type; Allow either way."""
+    answer = client.options("/connectors", headers={"Accept": accept} if accept else {})
+    assert answer.status_code == 200
+    assert answer.headers["Allow"] == "HEAD,POST,GET,OPTIONS"
+    assert answer.headers["Content-Type"] == content_type
+    assert answer.get_data(as_text=True) == body
