@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import Decimal
 from typing import Any
 
 from ..errors import ConnectError
 from ..models import Json
 
+MAX_DEPTH = 1000
+"""Jackson 2.16's StreamReadConstraints limit on nesting; Python's own recursion limit is about the same."""
 _SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
 _STRING = "java.lang.String"
 _MAP = "java.util.LinkedHashMap"
@@ -80,6 +83,11 @@ def parse(raw: bytes) -> Json:
         value, _ = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
         raise ConnectError(_syntax_message(text, exc)) from None
+    except RecursionError:
+        raise ConnectError(
+            f"Document nesting depth ({MAX_DEPTH + 1}) exceeds the maximum allowed ({MAX_DEPTH}, from "
+            "`StreamReadConstraints.getMaxNestingDepth()`)"
+        ) from None
     except ValueError as exc:
         raise ConnectError(
             f"{exc}: enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n at {_at_end(text)}"
@@ -157,6 +165,27 @@ def _innermost(text: str, pos: int) -> tuple[str, int]:
     return depth[-1] if depth else ("", 0)
 
 
+def _scalar_token(value: Json) -> tuple[str, str]:
+    """How Jackson names a scalar token in "Cannot deserialize value of type ... from X value"."""
+    if isinstance(value, bool):
+        return "Boolean", "VALUE_TRUE" if value else "VALUE_FALSE"
+    if isinstance(value, int):
+        return "Integer", "VALUE_NUMBER_INT"
+    if isinstance(value, float):
+        return "Floating-point", "VALUE_NUMBER_FLOAT"
+    return "String", "VALUE_STRING"
+
+
+def _java_double(value: float) -> str:
+    """Double.toString: plain decimals from 10^-3 to 10^7, else computerized scientific notation."""
+    if value == 0 or 1e-3 <= abs(value) < 1e7:
+        return repr(value)
+    sign, digits, _ = Decimal(repr(value)).as_tuple()
+    text = "".join(str(d) for d in digits)
+    mantissa = text[0] + "." + (text[1:].rstrip("0") or "0")
+    return f"{'-' if sign else ''}{mantissa}E{Decimal(repr(value)).adjusted()}"
+
+
 def _chain(chain: list[str]) -> str:
     return f" (through reference chain: {'->'.join(chain)})" if chain else ""
 
@@ -228,11 +257,25 @@ class Body:
                 f"(token `JsonToken.{_TOKENS[kind]}`){where}{_chain(chain)}"
             )
         base = target.split("<")[0]
+        collection = base == "java.util.ArrayList"
+        if (collection or base == _MAP) and not (base == _MAP and isinstance(value, str)):
+            # Collection and map deserializers refuse a scalar token outright (a map tries a
+            # String creator first, hence the other message for strings).
+            shown_kind, token = _scalar_token(value)
+            return ConnectError(
+                f"Cannot deserialize value of type `{target}` from {shown_kind} value "
+                f"(token `JsonToken.{token}`){where}{_chain(chain)}"
+            )
         if isinstance(value, str):
             source = f"String-argument constructor/factory method to deserialize from String value ('{value}')"
         elif isinstance(value, bool):
             shown = "true" if value else "false"
             source = f"boolean/Boolean-argument constructor/factory method to deserialize from boolean value ({shown})"
+        elif isinstance(value, float):
+            source = (
+                "double/Double-argument constructor/factory method to deserialize from Number value "
+                f"({_java_double(value)})"
+            )
         else:
             source = f"int/Int-argument constructor/factory method to deserialize from Number value ({value})"
         problem = f"Cannot construct instance of `{base}` (although at least one Creator exists): no {source}"
@@ -321,10 +364,11 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
     if not isinstance(entries, list):
         raise body.mismatch(f"java.util.ArrayList<{OFFSET}>", entries, chain, ("offsets",))
     result: list[tuple[dict[str, Json] | None, dict[str, Json] | None]] = []
+    null_entry = False
     for index, entry in enumerate(entries):
         here, at = [*chain, f"java.util.ArrayList[{index}]"], ("offsets", index)
         if entry is None:
-            result.append((None, None))
+            null_entry = True
             continue
         if not isinstance(entry, dict):
             raise body.mismatch(OFFSET, entry, here, at)
@@ -334,6 +378,9 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
         partition = body.object_map(entry.get("partition"), [*here, f'{OFFSET}["partition"]'], (*at, "partition"))
         offset = body.object_map(entry.get("offset"), [*here, f'{OFFSET}["offset"]'], (*at, "offset"))
         result.append((partition, offset))
+    if null_entry:
+        # ConnectorOffsets.toMap() runs once the whole body is read, before the connector is looked up.
+        raise ConnectError(f'Cannot invoke "{OFFSET}.partition()" because "offset" is null')
     return result
 
 
