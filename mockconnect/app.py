@@ -213,6 +213,10 @@ def _record(response: Response) -> Response:
     return response
 
 
+JOURNAL_BODY_LIMIT = 64 * 1024
+"""Bodies larger than this are journaled as a note of their size, so the journal stays bounded."""
+
+
 def _request_body() -> object:
     try:
         raw = request.get_data(cache=True)
@@ -220,6 +224,8 @@ def _request_body() -> object:
         return None
     if not raw:
         return None
+    if len(raw) > JOURNAL_BODY_LIMIT:
+        return f"<{len(raw)} bytes, not kept>"
     try:
         return jackson.parse(raw)
     except ConnectError:

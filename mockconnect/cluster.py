@@ -26,6 +26,8 @@ from .errors import AlreadyExists, BadRequest, Conflict, ConnectError, Forbidden
 from .models import ConfigMap, Connector, Json, State, Status, TargetState, Task, partition_key
 from .validation import WorkerSettings, find_connector, raise_if_invalid, validate_config
 
+MAX_TASKS = 1000
+"""The mock makes at most this many tasks per connector, so memory stays bounded (a deviation)."""
 KAFKA_VERSION = "3.7.0"
 KAFKA_COMMIT = "2ae524ed625438c5"
 LOG_LEVELS = ("OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL")
@@ -368,6 +370,7 @@ class ConnectCluster:
                 count = max(1, int(java_trim(connector.config.get("tasks.max") or "1")))
             except ValueError:
                 count = 1
+            count = min(count, MAX_TASKS)
         task_config = dict(connector.config)
         if plugin.task_class:
             task_config["task.class"] = plugin.task_class
