@@ -536,13 +536,14 @@ class ConnectCluster:
     def resume_connector(self, connector: str) -> None:
         found = self._get(connector, f"Unknown connector {connector}")
         was_stopped = found.target is TargetState.STOPPED
+        failed = found.status is not None and found.status.state is State.FAILED
         found.epoch += 1
         found.target = TargetState.STARTED
-        if was_stopped or not found.tasks:
-            self._start_connector(found, tasks="regenerate", pending=None if found.status is None else None)
-            if found.status is None or found.status.state is not State.FAILED:
-                return
-        if found.status is not None and found.status.state is not State.FAILED:
+        if was_stopped or (not found.tasks and not failed):
+            # The connector starts (again) and makes its task configs; until then it shows as it was.
+            self._start_connector(found, tasks="regenerate", pending=found.status.state if found.status else None)
+            return
+        if found.status is not None and not failed:  # a FAILED connector ignores resume
             found.status = self._status(State.RUNNING, worker=found.status.worker_id)
         for task in found.tasks:
             if task.status is not None and task.status.state is State.PAUSED:
