@@ -67,20 +67,26 @@ def _at_end(text: str) -> str:
 
 
 def parse(raw: bytes) -> Json:
-    """Parse a body; an empty body is Java null. Trailing content is ignored, as Jackson does."""
+    """Parse a body; an empty body is Java null. What follows the value is checked when it is bound
+    (``Body.check_trailing``): Kafka's mapper fails on trailing tokens, but only after binding."""
+    return _parse(raw)[0]
+
+
+def _parse(raw: bytes) -> tuple[Json, int]:
+    """The value and where it ends in the decoded text."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         bad = raw[exc.start]
         raise ConnectError(
-            f"Invalid UTF-8 start byte 0x{bad:02x}\n at {_SOURCE.format(line=1, column=exc.start + 1)}"
+            f"Invalid UTF-8 start byte 0x{bad:x}\n at {_SOURCE.format(line=1, column=exc.start + 1)}"
         ) from None
     stripped = text.lstrip(" \t\r\n")
     if not stripped:
-        return None
+        return None, len(text)
     start = len(text) - len(stripped)
     try:
-        value, _ = _DECODER.raw_decode(text, start)
+        value, end = _DECODER.raw_decode(text, start)
     except json.JSONDecodeError as exc:
         raise ConnectError(_syntax_message(text, exc)) from None
     except RecursionError:
@@ -92,7 +98,54 @@ def parse(raw: bytes) -> Json:
         raise ConnectError(
             f"{exc}: enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow\n at {_at_end(text)}"
         ) from None
-    return value
+    return value, end
+
+
+_NUMBER = re.compile(r"-?\d+(\.\d+)?([eE][+-]?\d+)?")
+_LITERALS = {"true": "VALUE_TRUE", "false": "VALUE_FALSE", "null": "VALUE_NULL"}
+
+
+def trailing_problem(text: str, end: int, bound: str) -> str | None:
+    """Jackson's FAIL_ON_TRAILING_TOKENS: the first token after the root value, if any, is an error."""
+    i = end
+    while i < len(text) and text[i] in " \t\r\n":
+        i += 1
+    if i >= len(text):
+        return None
+    char = text[i]
+    after = f"\n at {location(text, i + 1)}"
+    if ord(char) < 32:
+        return (
+            f"Illegal character ((CTRL-CHAR, code {ord(char)})): only regular white space (\\r, \\n, \\t) is "
+            f"allowed between tokens{after}"
+        )
+    if char in "]}":
+        other = "}" if char == "]" else "]"
+        return (
+            f"Unexpected close marker '{char}': expected '{other}' (for root starting at [Source: REDACTED "
+            f"(`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: 1]){after}"
+        )
+    if char == ",":
+        return f"Unexpected character (',' (code 44)): expected a value{after}"
+    if char == "/":
+        return (
+            "Unexpected character ('/' (code 47)): maybe a (non-standard) comment? (not recognized as one since "
+            f"Feature 'ALLOW_COMMENTS' not enabled for parser){after}"
+        )
+    token = {"{": "START_OBJECT", "[": "START_ARRAY", '"': "VALUE_STRING"}.get(char)
+    number = _NUMBER.match(text, i)
+    if token is None and number is not None:
+        token = "VALUE_NUMBER_INT" if number.group(1) is None and number.group(2) is None else "VALUE_NUMBER_FLOAT"
+    if token is None:
+        for literal, kind in _LITERALS.items():
+            if text.startswith(literal, i) and not text[i + len(literal) : i + len(literal) + 1].isalnum():
+                token = kind
+    if token is None:
+        return _syntax_message(text, json.JSONDecodeError("Expecting value", text, i))
+    return (
+        f"Trailing token (of type {token}) found after value (bound as `{bound}`): not allowed as per "
+        f"`DeserializationFeature.FAIL_ON_TRAILING_TOKENS`\n at {location(text, i)}"
+    )
 
 
 def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
@@ -104,6 +157,9 @@ def _syntax_message(text: str, exc: json.JSONDecodeError) -> str:
     shown = f"'{char}' (code {ord(char)})"
     if ord(char) < 32:
         shown = f"(CTRL-CHAR, code {ord(char)})"
+    if ord(char) < 32 and char not in "\t\r\n" and not exc.msg.startswith("Invalid control character"):
+        # Jackson meets it while skipping white space between tokens.
+        return f"Illegal character ({shown}): only regular white space (\\r, \\n, \\t) is allowed between tokens{where}"
     if exc.msg.startswith("Expecting property name"):
         return f"Unexpected character ({shown}): was expecting double-quote to start field name{where}"
     if exc.msg.startswith("Expecting ',' delimiter"):
@@ -235,9 +291,15 @@ class Body:
     """A request body as Jackson reads it, able to say where in the text a mapping error is."""
 
     def __init__(self, raw: bytes) -> None:
-        self.value = parse(raw)
+        self.value, self._end = _parse(raw)
         self._raw = raw
         self._found: tuple[dict[Path, int], dict[Path, int]] | None = None
+
+    def check_trailing(self, bound: str) -> None:
+        """After binding the root value as ``bound``: anything but white space after it is an error."""
+        problem = trailing_problem(self._raw.decode("utf-8"), self._end, bound)
+        if problem is not None:
+            raise ConnectError(problem)
 
     def _at(self, path: Path, *, after_close: bool = False) -> str:
         text = self._raw.decode("utf-8")
@@ -321,13 +383,16 @@ _CREATE_KNOWN = '4 known properties: "config", "name", "initialState", "initial_
 
 def as_string_map(body: Body) -> dict[str, str | None] | None:
     """A body that is a ``Map<String, String>`` (connector configs, validate, logger levels)."""
-    return body.string_map(body.value, [], ())
+    bound = body.string_map(body.value, [], ())
+    body.check_trailing("java.util.Map")
+    return bound
 
 
 def as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
     """CreateConnectorRequest: (name, config, initial_state), or None for a null body."""
     value = body.value
     if value is None:
+        body.check_trailing(CREATE_REQUEST)
         return None
     if not isinstance(value, dict):
         raise body.mismatch(CREATE_REQUEST, value, [], ())
@@ -344,6 +409,7 @@ def as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | N
             f"Cannot construct instance of `{CREATE_REQUEST}$InitialState`, problem: No enum constant "
             f"{CREATE_REQUEST}.InitialState.{state.upper()}{body._at((state_key,))}{chain}"
         )
+    body.check_trailing(CREATE_REQUEST)
     return name, config, state
 
 
@@ -351,6 +417,7 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
     """ConnectorOffsets: a list of (partition, offset) pairs, or None when absent."""
     value = body.value
     if value is None:
+        body.check_trailing(OFFSETS)
         raise ConnectError(f'Cannot invoke "{OFFSETS}.offsets()" because "offsets" is null')
     if not isinstance(value, dict):
         raise body.mismatch(OFFSETS, value, [], ())
@@ -359,6 +426,7 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
             raise body.unknown_field(OFFSETS, key, 'one known property: "offsets"', ())
     entries = value.get("offsets")
     if entries is None:
+        body.check_trailing(OFFSETS)
         return None
     chain = [f'{OFFSETS}["offsets"]']
     if not isinstance(entries, list):
@@ -378,6 +446,7 @@ def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json]
         partition = body.object_map(entry.get("partition"), [*here, f'{OFFSET}["partition"]'], (*at, "partition"))
         offset = body.object_map(entry.get("offset"), [*here, f'{OFFSET}["offset"]'], (*at, "offset"))
         result.append((partition, offset))
+    body.check_trailing(OFFSETS)
     if null_entry:
         # ConnectorOffsets.toMap() runs once the whole body is read, before the connector is looked up.
         raise ConnectError(f'Cannot invoke "{OFFSET}.partition()" because "offset" is null')
