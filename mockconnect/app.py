@@ -5,8 +5,9 @@ from __future__ import annotations
 import logging
 import time
 import traceback
+from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
 
 from .contract import Contract, Operation, kafka_contract
@@ -120,41 +121,53 @@ def _options_media_type(accept: str | None) -> str | None:
 
 def _gate() -> Response | None:
     """Kafka's checks before a view runs: routing, then Content-Type (415), then Accept (406)."""
-    g.mockconnect_started = time.perf_counter()
-    content_type = request.headers.get("Content-Type")
-    if request.environ.get(BAD_URI) or (content_type is not None and _media_type(content_type) is None):
+    # The request and g proxies are read once: every access through a proxy looks up the context.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()
+    ctx.mockconnect_started = time.perf_counter()
+    environ = req.environ
+    content_type = req.headers.get("Content-Type")
+    media = None if content_type is None else _media_type(content_type)
+    if environ.get(BAD_URI) or (content_type is not None and media is None):
         # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
-        g.mockconnect_unrouted = True
+        ctx.mockconnect_unrouted = True
         raise BadRequest()
-    if request.routing_exception is not None:
-        raise _bare(request.routing_exception)
-    if "//" in request.environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
-        g.mockconnect_unrouted = True
+    if req.routing_exception is not None:
+        raise _bare(req.routing_exception)
+    if "//" in environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
+        ctx.mockconnect_unrouted = True
         raise _bare(NotFound())
-    if request.method == "OPTIONS":
+    if req.method == "OPTIONS":
         return _options()
-    if request.endpoint in admin_api.OPERATION_IDS:
-        _check_request(request.endpoint)
+    endpoint = req.endpoint
+    if endpoint in admin_api.OPERATION_IDS:
+        ctx.mockconnect_operation = operation = _operation(endpoint)
+        _check_request(req, ctx, operation)
         return None
-    route = _ROUTES.get(request.endpoint or "")
+    route = _ROUTES.get(endpoint or "")
     if route is None:
         return None
-    media = None if content_type is None else _media_type(content_type)
+    # Looked up once per request: _record checks the response against the same operation.
+    ctx.mockconnect_operation = operation = _operation(endpoint)
     if route.consumes_json and media is not None and media not in ("application/json", "*/*", "application/*"):
         raise _bare(UnsupportedMediaType())  # @Consumes(application/json) refuses it
-    if request.headers.get("Accept") and request.accept_mimetypes.best_match(["application/json"]) is None:
+    accept = req.headers.get("Accept")
+    if accept and accept not in _ACCEPTS_JSON and req.accept_mimetypes.best_match(["application/json"]) is None:
         raise _bare(NotAcceptable())
-    if route.consumes_json and route.reads_body and media != "application/json" and request.get_data(cache=True):
+    if route.consumes_json and route.reads_body and media != "application/json" and req.get_data(cache=True):
         raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
-    _check_request(route.operation_id)
+    _check_request(req, ctx, operation)
     return None
 
 
-def _check_request(operation_id: str) -> None:
-    operation = _operation(operation_id)
-    if operation is not None and request.method not in ("HEAD", "OPTIONS"):
-        g.mockconnect_request_problems = operation.request_problems(
-            request.view_args or {}, request.args, request.mimetype or None, request.get_data(cache=True)
+_ACCEPTS_JSON = frozenset({"application/json", "*/*", "application/*"})
+"""Accept headers that certainly take JSON, so they need no parsing."""
+
+
+def _check_request(req: Request, ctx: Any, operation: Operation | None) -> None:
+    if operation is not None and req.method not in ("HEAD", "OPTIONS"):
+        ctx.mockconnect_request_problems = operation.request_problems(
+            req.view_args or {}, req.args, req.mimetype or None, req.get_data(cache=True)
         )
 
 
@@ -169,63 +182,68 @@ def _operation(operation_id: str | None) -> Operation | None:
     return None if contract is None else contract.operations.get(operation_id)
 
 
+_UNSET = object()
+
+
 def _record(response: Response) -> Response:
     """Check the answer against the contract and write the journal entry."""
     from flask import current_app
 
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()
     state: MockState = current_app.extensions["mockconnect"]
     has_body, body = replied_body()
-    routed = request.url_rule is not None and not g.get("mockconnect_unrouted")
-    operation_id = request.endpoint if routed else None
+    routed = req.url_rule is not None and not ctx.get("mockconnect_unrouted")
+    operation_id = req.endpoint if routed else None
     response_problems: list[str] = []
-    operation = _operation(operation_id)
-    if operation is not None and request.method not in ("HEAD", "OPTIONS"):
-        response_problems = operation.response_problems(
-            response.status_code, response.mimetype or None, body, response.headers, has_body
-        )
+    method = req.method
+    if method not in ("HEAD", "OPTIONS") and operation_id:
+        operation = ctx.get("mockconnect_operation", _UNSET)
+        if operation is _UNSET:  # the gate stopped before it looked the operation up
+            operation = _operation(operation_id)
+        if operation is not None:
+            response_problems = operation.response_problems(
+                response.status_code, response.mimetype or None, body, response.headers, has_body
+            )
+    path = req.path
     if response_problems:
         log.error(
             "mockconnect broke its contract: %s %s -> %s: %s",
-            request.method,
-            request.path,
+            method,
+            path,
             response.status_code,
             "; ".join(response_problems),
         )
-    started = g.get("mockconnect_started", time.perf_counter())
-    state.journal.record(
+    started = ctx.get("mockconnect_started", time.perf_counter())
+    journal = state.journal
+    journal.record(
         Entry(
-            seq=state.journal.next_seq(),
+            seq=journal.next_seq(),
             operation_id=operation_id,
-            method=request.method,
-            path=request.path,
-            path_params=dict(request.view_args or {}),
-            query=request.args.to_dict(flat=False),
-            request_body=_request_body(),
+            method=method,
+            path=path,
+            path_params=dict(req.view_args or {}),
+            query=req.args.to_dict(flat=False),
+            request_body=_request_body(req),
             status=response.status_code,
             response_body=body,
             time=state.cluster.clock(),
             duration_ms=(time.perf_counter() - started) * 1000,
-            request_problems=g.get("mockconnect_request_problems", []),
+            request_problems=ctx.get("mockconnect_request_problems", []),
             response_problems=response_problems,
-            error=g.get("mockconnect_error"),
+            error=ctx.get("mockconnect_error"),
         )
     )
     return response
 
 
-JOURNAL_BODY_LIMIT = 64 * 1024
-"""Bodies larger than this are journaled as a note of their size, so the journal stays bounded."""
-
-
-def _request_body() -> object:
+def _request_body(req: Request) -> object:
     try:
-        raw = request.get_data(cache=True)
+        raw = req.get_data(cache=True)
     except HTTPException:
         return None
     if not raw:
         return None
-    if len(raw) > JOURNAL_BODY_LIMIT:
-        return f"<{len(raw)} bytes, not kept>"
     try:
         return jackson.parse(raw)
     except ConnectError:
