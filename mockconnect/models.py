@@ -47,7 +47,8 @@ class Status:
     trace: str | None = None
 
     def to_dict(self) -> dict[str, Json]:
-        body: dict[str, Json] = {"state": self.state.value, "worker_id": self.worker_id}
+        # _value_ is .value without the enum descriptor (an expanded listing of 10,000 connectors reads it 40,000 times)
+        body: dict[str, Json] = {"state": self.state._value_, "worker_id": self.worker_id}
         if self.trace:  # Connect omits null and empty traces (JsonInclude.NON_EMPTY)
             body["trace"] = self.trace
         return body

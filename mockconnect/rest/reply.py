@@ -9,11 +9,13 @@ from flask import Response, g
 from ..models import Json
 
 _NO_BODY = object()
+_COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
+"""Built once: ``json.dumps`` with options builds a new encoder on every call."""
 
 
 def dump(body: Json) -> bytes:
     """Jackson-like compact JSON; non-ASCII characters are written raw, lone surrogates escaped."""
-    text = json.dumps(body, separators=(",", ":"), ensure_ascii=False)
+    text = _COMPACT.encode(body)
     try:
         return text.encode("utf-8")
     except UnicodeEncodeError:
