@@ -10,10 +10,12 @@ from typing import Any
 from flask import Flask, Request, Response, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
 
+from . import security
 from .contract import Contract, Operation, kafka_contract
 from .errors import ConnectError
 from .javamap import hash_ordered
 from .journal import Entry
+from .models import Json
 from .rest import admin as admin_api
 from .rest import body as jackson
 from .rest import views
@@ -34,15 +36,19 @@ def create_app(
     max_body: int = DEFAULT_MAX_BODY,
     contract: Contract | None = None,
     admin: bool = True,
+    auth: security.BasicAuth | None = None,
 ) -> Flask:
     """A Flask app serving the Kafka Connect REST API over ``state`` (a fresh one by default).
 
     ``admin`` adds the admin API under ``/_mockconnect/``, checked against its own contract.
+    ``auth`` asks for basic-auth credentials as Kafka's BasicAuthSecurityRestExtension does (admin API included).
     """
     app = Flask("mockconnect", static_folder=None)
     app.url_map.strict_slashes = False  # Jersey accepts one optional trailing slash
     app.url_map.merge_slashes = False  # but never an empty segment: /connectors//status is a 404
     app.wsgi_app = RawPathRouting(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = security.ContainErrors(app.wsgi_app)  # type: ignore[method-assign]
+    app.extensions[security.AUTH_KEY] = auth
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.extensions["mockconnect"] = state or MockState()
     app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
@@ -138,12 +144,15 @@ def _gate() -> Response | None:
         ctx.mockconnect_unrouted = True
         raise _bare(NotFound())
     if req.method == "OPTIONS":
-        return _options()
+        kind = _options_media_type(req.headers.get("Accept")) or "text/plain"
+        return security.check_credentials(req, ctx, admin=False, content_type=kind) or _options()
     endpoint = req.endpoint
     if endpoint in admin_api.OPERATION_IDS:
         ctx.mockconnect_operation = operation = _operation(endpoint)
-        _check_request(req, ctx, operation)
-        return None
+        refused = security.check_credentials(req, ctx, admin=True)
+        if refused is None:
+            _check_request(req, ctx, operation)
+        return refused
     route = _ROUTES.get(endpoint or "")
     if route is None:
         return None
@@ -154,6 +163,9 @@ def _gate() -> Response | None:
     accept = req.headers.get("Accept")
     if accept and accept not in _ACCEPTS_JSON and req.accept_mimetypes.best_match(["application/json"]) is None:
         raise _bare(NotAcceptable())
+    refused = security.check_credentials(req, ctx, admin=False)  # Kafka's filter runs after matching
+    if refused is not None:
+        return refused
     if route.consumes_json and route.reads_body and media != "application/json" and req.get_data(cache=True):
         raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
     _check_request(req, ctx, operation)
@@ -226,7 +238,7 @@ def _record(response: Response) -> Response:
             query=req.args.to_dict(flat=False),
             request_body=_request_body(req),
             status=response.status_code,
-            response_body=body,
+            response_body=_kept(body, response.content_length),
             time=state.cluster.clock(),
             duration_ms=(time.perf_counter() - started) * 1000,
             request_problems=ctx.get("mockconnect_request_problems", []),
@@ -237,6 +249,15 @@ def _record(response: Response) -> Response:
     return response
 
 
+JOURNAL_BODY_LIMIT = 64 * 1024
+"""Bodies larger than this are journaled as a note of their size, so the journal stays bounded."""
+
+
+def _kept(body: Json, size: int | None) -> Json:
+    """The answered body as the journal keeps it: a note of its size when it is too large."""
+    return f"<{size} bytes, not kept>" if size is not None and size > JOURNAL_BODY_LIMIT else body
+
+
 def _request_body(req: Request) -> object:
     try:
         raw = req.get_data(cache=True)
@@ -244,6 +265,8 @@ def _request_body(req: Request) -> object:
         return None
     if not raw:
         return None
+    if len(raw) > JOURNAL_BODY_LIMIT:
+        return f"<{len(raw)} bytes, not kept>"
     try:
         return jackson.parse(raw)
     except ConnectError:
@@ -264,6 +287,6 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _internal_error(error: Exception) -> Response:
-    g.mockconnect_error = "".join(traceback.format_exception(error))
+    g.mockconnect_error = "".join(traceback.format_exception(error))[-JOURNAL_BODY_LIMIT:]  # the end matters most
     log.error("mockconnect internal error on %s %s", request.method, request.path, exc_info=error)
     return reply(envelope(500, f"mockconnect internal error: {error.__class__.__name__}"), 500)

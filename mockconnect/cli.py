@@ -82,6 +82,25 @@ def build_parser() -> argparse.ArgumentParser:
         help="switch off the admin API under /_mockconnect/ (MOCKCONNECT_NO_ADMIN=1)",
     )
     serve.add_argument(
+        "--auth-file",
+        default=_env("AUTH_FILE", "") or None,
+        metavar="PATH",
+        help="ask for HTTP basic auth with the users of this file of 'user: password' lines, admin API included "
+        "(MOCKCONNECT_AUTH_FILE)",
+    )
+    serve.add_argument(
+        "--certfile",
+        default=_env("CERTFILE", "") or None,
+        metavar="PATH",
+        help="serve HTTPS with this PEM certificate chain (MOCKCONNECT_CERTFILE)",
+    )
+    serve.add_argument(
+        "--keyfile",
+        default=_env("KEYFILE", "") or None,
+        metavar="PATH",
+        help="the unencrypted PEM private key of --certfile, unless it is in that file (MOCKCONNECT_KEYFILE)",
+    )
+    serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
     return parser
@@ -101,6 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
+    from .security import SecurityConfigError
     from .server import MockConnect
 
     port = _int_option("--port", "PORT", args.port, 0, 65535)
@@ -117,7 +137,12 @@ def _serve(args: argparse.Namespace) -> int:
             max_body=max_body,
             journal_limit=journal_limit,
             threads=threads,
+            auth_file=args.auth_file,
+            certfile=args.certfile,
+            keyfile=args.keyfile,
         )
+    except SecurityConfigError as exc:
+        raise UsageError(str(exc)) from None
     except OSError as exc:
         reason = exc.strerror or str(exc)
         hint = (
@@ -130,7 +155,8 @@ def _serve(args: argparse.Namespace) -> int:
     if args.host in ("0.0.0.0", "::"):
         print(
             f"mockconnect serve: warning: listening on all interfaces ({args.host}); anyone who can reach this "
-            "machine can change the mock's state",
+            "machine can change the mock's state"
+            + ("" if args.auth_file else " (--auth-file asks for credentials)"),
             file=sys.stderr,
         )
 

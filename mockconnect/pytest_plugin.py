@@ -3,6 +3,8 @@
 Fixtures, all prefixed ``mockconnect``:
 
 - ``mockconnect_listen_address`` (session): ``("127.0.0.1", 0)``; override it to pin a host or port.
+- ``mockconnect_server_options`` (session): ``{}``; override it to give the server more keyword
+  options of :class:`~mockconnect.MockConnect`, e.g. ``certfile``, ``keyfile``, ``auth_file``.
 - ``mockconnect_server`` (session): the one :class:`~mockconnect.MockConnect` of this process (so
   one per pytest-xdist worker), started at first use and stopped at the end of the session.
 - ``mockconnect`` (function): that server reset for this test, as a
@@ -73,12 +75,20 @@ def mockconnect_listen_address() -> tuple[str, int]:
 
 
 @pytest.fixture(scope="session")
-def mockconnect_server(mockconnect_listen_address: tuple[str, int]) -> Iterator[MockConnect]:
+def mockconnect_server_options() -> dict[str, Any]:
+    """More keyword options for the session's MockConnect (TLS, basic auth); override it to set them."""
+    return {}
+
+
+@pytest.fixture(scope="session")
+def mockconnect_server(
+    mockconnect_listen_address: tuple[str, int], mockconnect_server_options: dict[str, Any]
+) -> Iterator[MockConnect]:
     """The served mock shared by this process's tests (each pytest-xdist worker has its own)."""
     from .server import MockConnect
 
     host, port = mockconnect_listen_address
-    with MockConnect(host, port) as server:
+    with MockConnect(host, port, **mockconnect_server_options) as server:
         yield server
 
 

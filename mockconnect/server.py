@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import os
 import threading
+from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
@@ -11,6 +13,7 @@ from waitress.server import create_server
 
 from .app import DEFAULT_MAX_BODY, create_app
 from .journal import DEFAULT_LIMIT, Journal
+from .security import BasicAuth, SecurityConfigError, tls_channel, tls_context
 from .state import MockState
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -21,6 +24,10 @@ class MockConnect:
 
     >>> with MockConnect() as mock:          # port 0: a free port is chosen
     ...     requests.get(mock.url + "/connectors")
+
+    ``auth_file`` (or ``users``, a mapping of user to password) asks for basic-auth credentials as
+    Kafka's BasicAuthSecurityRestExtension does; ``certfile`` (and ``keyfile``, unless the key is in
+    the certificate file) serves HTTPS. Bad files raise SecurityConfigError naming them.
     """
 
     def __init__(
@@ -34,9 +41,19 @@ class MockConnect:
         max_body: int = DEFAULT_MAX_BODY,
         journal_limit: int = DEFAULT_LIMIT,
         threads: int = 8,
+        auth_file: str | os.PathLike[str] | None = None,
+        users: Mapping[str, str] | None = None,
+        certfile: str | os.PathLike[str] | None = None,
+        keyfile: str | os.PathLike[str] | None = None,
     ) -> None:
+        if keyfile is not None and certfile is None:
+            raise SecurityConfigError(f"--keyfile {keyfile} needs --certfile: give the certificate too")
+        auth = BasicAuth.from_file(auth_file) if auth_file is not None else None
+        if users is not None:
+            auth = BasicAuth(users)
+        tls = tls_context(certfile, keyfile) if certfile is not None else None
         self.state = state or MockState(journal_limit=journal_limit)
-        self.app = create_app(self.state, validate=validate, max_body=max_body, admin=admin)
+        self.app = create_app(self.state, validate=validate, max_body=max_body, admin=admin, auth=auth)
         self._server: Any = create_server(
             self.app,
             host=host,
@@ -45,7 +62,13 @@ class MockConnect:
             ident="",
             clear_untrusted_proxy_headers=True,
             asyncore_loop_timeout=0.25,
+            url_scheme="http" if tls is None else "https",
         )
+        if tls is not None:  # waitress cannot terminate TLS itself: its channels do it on its loop
+            for dispatcher in list(self._server._map.values()):
+                if hasattr(dispatcher, "channel_class"):
+                    dispatcher.channel_class = tls_channel(tls, dispatcher.channel_class)
+        self.scheme = "http" if tls is None else "https"
         self.host = host
         self.port: int = self._server.effective_port
         advertised = "localhost" if host in WILDCARD_HOSTS else host
@@ -61,7 +84,7 @@ class MockConnect:
         host = "127.0.0.1" if self.host in WILDCARD_HOSTS else self.host
         if ":" in host:
             host = f"[{host}]"
-        return f"http://{host}:{self.port}"
+        return f"{self.scheme}://{host}:{self.port}"
 
     @property
     def journal(self) -> Journal:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from functools import cache
 
@@ -11,6 +12,7 @@ from flask import Flask, Response, current_app, request
 from .. import snapshot
 from ..contract import Contract, read_document
 from ..errors import BadRequest
+from ..models import Json
 from ..state import MockState
 from .errors import envelope
 from .reply import reply
@@ -49,8 +51,26 @@ def reset_mock() -> Response:
 def get_journal() -> Response:
     journal = mock_state().journal
     wanted = request.args.get("operation_id")
-    entries = [e.to_dict() for e in journal.entries() if wanted is None or e.operation_id == wanted]
+    entries = [_served(e.to_dict()) for e in journal.entries() if wanted is None or e.operation_id == wanted]
     return reply({"limit": journal.limit, "evicted": journal.evicted, "entries": entries})
+
+
+def _served(entry: dict[str, Json]) -> dict[str, Json]:
+    """An entry as the admin API shows it: an internal error by its exception's name only, since
+    answers never carry Python tracebacks or paths (the traceback is in the server's log and in
+    the in-process journal)."""
+    error = entry.get("error")
+    if isinstance(error, str) and error:
+        lines = error.splitlines()
+        frames = [i for i, line in enumerate(lines) if line.startswith("  File ")]
+        after = lines[frames[-1] + 1 :] if frames else lines
+        found = next((line for line in after if line and not line[0].isspace()), "")
+        name = _EXCEPTION_NAME.match(found)
+        entry["error"] = f"{name.group(0) if name else 'internal error'} (the traceback is in mockconnect's log)"
+    return entry
+
+
+_EXCEPTION_NAME = re.compile(r"[A-Za-z_][\w.]*(?=:|$)")
 
 
 @route("clearJournal", "DELETE", "/journal")
