@@ -30,6 +30,7 @@ class ManualClock(Clock):
     manual = True
 
     def __init__(self, start: float = MANUAL_EPOCH) -> None:
+        self.start = start
         self._now = start
         self._lock = threading.Lock()
 
@@ -43,3 +44,16 @@ class ManualClock(Clock):
         with self._lock:
             self._now += seconds
             return self._now
+
+    def rewind(self) -> None:
+        """Back to where this clock started (a reset mock starts at the same instant every time)."""
+        with self._lock:
+            self._now = self.start
+
+
+def java_instant(seconds: float) -> str:
+    """``Instant.ofEpochMilli(ms).toString()``: ISO-8601 in UTC, milliseconds only when not zero."""
+    millis = round(seconds * 1000)
+    whole, fraction = divmod(millis, 1000)
+    text = time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(whole))
+    return f"{text}.{fraction:03d}Z" if fraction else f"{text}Z"

@@ -220,6 +220,10 @@ class ConnectCluster:
         with self.lock:
             self._catch_up()
 
+    def moment(self) -> float:
+        """Now on the clock; inside a scheduled transition, the instant it was due."""
+        return self._firing_at if self._firing_at is not None else self.clock.now()
+
     def _check_rebalance(self, operation_name: str) -> None:
         if self.rebalance is None:
             return
@@ -303,7 +307,7 @@ class ConnectCluster:
         if cause not in REBALANCE_TEXTS:
             raise ValueError(f"unknown rebalance cause {cause!r}; use one of {sorted(REBALANCE_TEXTS)}")
         with self.lock:
-            now = self.clock.now()
+            now = self.moment()
             self.rebalance = (now, now + duration, cause)
 
     def remove_worker(self, worker: str, reassign_after: float) -> None:
@@ -340,6 +344,11 @@ class ConnectCluster:
             self.gone_workers.discard(worker)
             if worker != self.identity.worker_id and worker not in self.identity.peers:
                 self.identity.peers.append(worker)
+
+    def generate_tasks(self, name: str) -> None:
+        """Give a connector the task configs its plugin makes, started under its target state (for seeding)."""
+        with self.lock:
+            self._generate_tasks(self._get(name, f"Connector {name} not found"))
 
     # -- helpers -----------------------------------------------------------------------------
 
