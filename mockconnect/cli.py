@@ -155,8 +155,7 @@ def _serve(args: argparse.Namespace) -> int:
     if args.host in ("0.0.0.0", "::"):
         print(
             f"mockconnect serve: warning: listening on all interfaces ({args.host}); anyone who can reach this "
-            "machine can change the mock's state"
-            + ("" if args.auth_file else " (--auth-file asks for credentials)"),
+            "machine can change the mock's state" + ("" if args.auth_file else " (--auth-file asks for credentials)"),
             file=sys.stderr,
         )
 
