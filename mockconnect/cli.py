@@ -1,4 +1,4 @@
-"""The ``mockconnect`` command: ``serve`` runs the mock on a port until SIGINT or SIGTERM."""
+"""The ``mockconnect`` command: ``serve`` runs the mock until SIGINT or SIGTERM; ``conformance`` checks a worker."""
 
 from __future__ import annotations
 
@@ -103,6 +103,9 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
+    from .conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
+
+    add_conformance(commands)
     return parser
 
 
@@ -112,6 +115,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
+    if args.command == "conformance":
+        from .conformance.cli import run as conformance
+
+        return conformance(args)
     try:
         return _serve(args)
     except UsageError as exc:

@@ -1,0 +1,158 @@
+"""The ``mockconnect conformance`` command line (argparse only: nothing heavy is imported here)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from .policy import HARMLESS_CONNECTOR, check_prefix
+
+PHASE_NAMES = ("lifecycle", "examples", "coverage", "fuzzing", "stateful")
+DESCRIPTION = """\
+Check a Kafka Connect worker against the contract (openapi/kafka-connect.yaml) with a scripted
+lifecycle suite and schemathesis, and, with --compare-with or --compare-with-mock, compare its
+answers with a second worker request by request.
+
+Safe on shared clusters: the run only creates, changes, restarts, stops and deletes connectors whose
+names start with a run-unique prefix (mcconf-<run id>-), enforced on every request before it leaves
+the process; connectors are created as a harmless FileStreamSink on a topic of the run; logger
+levels change only with --allow-cluster-changes (and are restored); --read-only sends GETs only.
+Every connector of the run is deleted at the end, also after a failure or Ctrl-C. Exit code 0 when
+everything passed, 1 on any failure, unlisted divergence or safety finding, 130 when interrupted."""
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
+    parser = commands.add_parser(
+        "conformance",
+        help="check a Kafka Connect worker (and the mock) against the contract",
+        description=DESCRIPTION,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    parser.add_argument("--target", required=True, metavar="URL", help="base URL of the worker under test")
+    compare = parser.add_mutually_exclusive_group()
+    compare.add_argument("--compare-with", metavar="URL", help="send every request to this worker too and compare")
+    compare.add_argument("--compare-with-mock", action="store_true", help="compare with an in-process mockconnect mock")
+    parser.add_argument(
+        "--phases",
+        default=",".join(PHASE_NAMES),
+        metavar="LIST",
+        help=f"comma-separated phases to run (default: all of {','.join(PHASE_NAMES)})",
+    )
+    parser.add_argument("--seed", type=int, default=0, help="seed of the fuzzer (default 0: runs are reproducible)")
+    parser.add_argument(
+        "--max-examples", type=int, default=10, metavar="N", help="examples per operation and phase (default 10)"
+    )
+    parser.add_argument(
+        "--generation-database",
+        choices=["none"],
+        default="none",
+        help="Hypothesis example database; always none, so that a seed replays exactly",
+    )
+    parser.add_argument("--stateful-max-steps", type=int, default=None, metavar="N", help="steps per stateful run")
+    parser.add_argument("--read-only", action="store_true", help="send GET requests only")
+    parser.add_argument(
+        "--allow-cluster-changes",
+        action="store_true",
+        help="allow logger level changes (cluster-wide state); levels are restored at the end",
+    )
+    parser.add_argument("--prefix", help="connector name prefix of the run (default mcconf-<random>-)")
+    parser.add_argument(
+        "--connector-class",
+        default=HARMLESS_CONNECTOR,
+        metavar="CLASS",
+        help=f"class every created connector gets (default {HARMLESS_CONNECTOR})",
+    )
+    parser.add_argument(
+        "--allow-class",
+        action="append",
+        default=[],
+        metavar="CLASS",
+        help="a further connector class the run may create (repeatable), e.g. FileStreamSource on a private worker",
+    )
+    parser.add_argument(
+        "--sink-file",
+        metavar="PATH",
+        help="the value every 'file' config is pinned to, on the worker's host (default /tmp/<prefix>sink.txt)",
+    )
+    parser.add_argument("--max-tasks", type=int, default=2, help="tasks.max is capped at this (default 2)")
+    parser.add_argument("--report-dir", type=Path, metavar="DIR", help="write conformance.json and JUnit XML here")
+    parser.add_argument(
+        "--deviations",
+        metavar="FILE",
+        help="known divergences with reasons (default: the deviations shipped with mockconnect; 'none' for none)",
+    )
+    parser.add_argument(
+        "--min-status-agreement",
+        type=float,
+        default=0.99,
+        metavar="RATIO",
+        help="fail when fewer fuzzed requests than this get the same status from both targets (default 0.99)",
+    )
+    parser.add_argument("--request-timeout", type=float, default=100.0, metavar="S", help="per request (default 100)")
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def _error(message: str) -> None:
+    sys.stderr.write(message + "\n")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        import requests  # noqa: F401
+        import schemathesis  # noqa: F401
+    except ImportError as exc:
+        _error(f"mockconnect conformance needs {exc.name}: pip install 'mockconnect[conformance]'")
+        return 2
+    from . import deviations
+    from .runner import Options, run
+
+    phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
+    unknown = sorted(set(phases) - set(PHASE_NAMES))
+    if unknown or not phases:
+        _error(f"mockconnect conformance: unknown phases {unknown}; use {','.join(PHASE_NAMES)}")
+        return 2
+    if args.prefix is not None:
+        try:
+            check_prefix(args.prefix)
+        except ValueError as exc:
+            _error(f"mockconnect conformance: --prefix: {exc}")
+            return 2
+    if args.max_examples < 1 or args.max_tasks < 1:
+        _error("mockconnect conformance: --max-examples and --max-tasks must be at least 1")
+        return 2
+    deviation_path: Path | None = deviations.DEFAULT_DEVIATIONS
+    if args.deviations is not None:
+        deviation_path = None if args.deviations == "none" else Path(args.deviations)
+    options = Options(
+        target=args.target,
+        compare_with=args.compare_with,
+        compare_with_mock=args.compare_with_mock,
+        phases=phases,
+        seed=args.seed,
+        max_examples=args.max_examples,
+        read_only=args.read_only,
+        allow_cluster_changes=args.allow_cluster_changes,
+        prefix=args.prefix,
+        connector_class=args.connector_class,
+        allow_classes=tuple(args.allow_class),
+        sink_file=args.sink_file,
+        max_tasks=args.max_tasks,
+        report_dir=args.report_dir,
+        deviations=deviation_path,
+        request_timeout=args.request_timeout,
+        min_status_agreement=args.min_status_agreement,
+        stateful_max_steps=args.stateful_max_steps,
+        progress=None if args.quiet else sys.stdout,
+    )
+    try:
+        report = run(options)
+    except (ValueError, deviations.DeviationsError) as exc:
+        _error(f"mockconnect conformance: {exc}")
+        return 2
+    if args.quiet:
+        from .report import summary_lines
+
+        sys.stdout.write("\n".join(summary_lines(report)) + "\n")
+    return report.exit_code
