@@ -7,7 +7,7 @@ import time
 import traceback
 from typing import Any
 
-from flask import Flask, Request, Response, g, request
+from flask import Flask, Request, Response, current_app, g, request
 from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
 
 from . import security
@@ -18,11 +18,13 @@ from .journal import Entry
 from .models import Json
 from .rest import admin as admin_api
 from .rest import body as jackson
+from .rest import faults as fault_glue
 from .rest import views
 from .rest.errors import envelope, http_envelope, status_for
 from .rest.rawpath import BAD_URI, RawPathRouting
 from .rest.reply import replied_body, reply
 from .state import MockState
+from .transport import TransportFaults
 
 log = logging.getLogger("mockconnect")
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -49,6 +51,7 @@ def create_app(
     app.wsgi_app = RawPathRouting(app.wsgi_app)  # type: ignore[method-assign]
     app.wsgi_app = security.ContainErrors(app.wsgi_app)  # type: ignore[method-assign]
     app.extensions[security.AUTH_KEY] = auth
+    app.wsgi_app = TransportFaults(app.wsgi_app)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.extensions["mockconnect"] = state or MockState()
     app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
@@ -169,6 +172,9 @@ def _gate() -> Response | None:
     if route.consumes_json and route.reads_body and media != "application/json" and req.get_data(cache=True):
         raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
     _check_request(req, ctx, operation)
+    state: MockState = current_app.extensions["mockconnect"]
+    if state.faults.requested:
+        return fault_glue.intercept(state, req, ctx, route.operation_id)
     return None
 
 
@@ -209,7 +215,8 @@ def _record(response: Response) -> Response:
     operation_id = req.endpoint if routed else None
     response_problems: list[str] = []
     method = req.method
-    if method not in ("HEAD", "OPTIONS") and operation_id:
+    fired: fault_glue.Fired | None = ctx.get("mockconnect_fired")
+    if method not in ("HEAD", "OPTIONS") and operation_id and (fired is None or fired.checked):
         operation = ctx.get("mockconnect_operation", _UNSET)
         if operation is _UNSET:  # the gate stopped before it looked the operation up
             operation = _operation(operation_id)
@@ -237,13 +244,14 @@ def _record(response: Response) -> Response:
             path_params=dict(req.view_args or {}),
             query=req.args.to_dict(flat=False),
             request_body=_request_body(req),
-            status=response.status_code,
+            status=0 if fired is not None and fired.dropped else response.status_code,
             response_body=_kept(body, response.content_length),
             time=state.cluster.clock(),
             duration_ms=(time.perf_counter() - started) * 1000,
             request_problems=ctx.get("mockconnect_request_problems", []),
             response_problems=response_problems,
             error=ctx.get("mockconnect_error"),
+            faults=[] if fired is None else fired.ids,
         )
     )
     return response

@@ -10,10 +10,15 @@ import signal
 import sys
 from collections.abc import Sequence
 from types import FrameType
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .app import DEFAULT_MAX_BODY
 from .journal import DEFAULT_LIMIT
+
+if TYPE_CHECKING:
+    from .clock import Clock
+    from .scenario import Scenario
 
 ENV_PREFIX = "MOCKCONNECT_"
 
@@ -101,12 +106,48 @@ def build_parser() -> argparse.ArgumentParser:
         help="the unencrypted PEM private key of --certfile, unless it is in that file (MOCKCONNECT_KEYFILE)",
     )
     serve.add_argument(
+        "--scenario",
+        default=_env("SCENARIO", "") or None,
+        metavar="NAME|PATH",
+        help="start with a scenario: a ready one by name (mockconnect scenario list) or a scenario file; "
+        "POST /_mockconnect/reset comes back to it (MOCKCONNECT_SCENARIO)",
+    )
+    serve.add_argument(
+        "--clock",
+        default=_env("CLOCK", "wall"),
+        metavar="wall|manual",
+        help="wall time (default), or a manual clock that moves only on POST /_mockconnect/clock/advance "
+        "(MOCKCONNECT_CLOCK)",
+    )
+    serve.add_argument(
+        "--seed",
+        default=_env("SEED", "") or None,
+        help="seed the scenario's random choices with this number instead of its own (MOCKCONNECT_SEED)",
+    )
+    serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
     from .conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
 
     add_conformance(commands)
+    _add_scenario_parser(commands)
     return parser
+
+
+def _add_scenario_parser(commands: Any) -> None:
+    scenario = commands.add_parser(
+        "scenario",
+        help="check, list or show scenario files",
+        description="Scenario files set up a cluster and the faults it suffers (scenarios/scenario.schema.json).",
+    )
+    actions = scenario.add_subparsers(dest="action", metavar="ACTION")
+    check = actions.add_parser(
+        "check", help="check scenario files: every problem with file, line, field and a hint; exit 1 on any"
+    )
+    check.add_argument("files", nargs="+", metavar="FILE", help="scenario files, or names of ready scenarios")
+    actions.add_parser("list", help="list the ready scenarios that come with mockconnect")
+    show = actions.add_parser("show", help="print a ready scenario's file, to copy and change")
+    show.add_argument("name", help="a ready scenario's name")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,6 +160,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         from .conformance.cli import run as conformance
 
         return conformance(args)
+    if args.command == "scenario":
+        return _scenario_command(args)
     try:
         return _serve(args)
     except UsageError as exc:
@@ -134,6 +177,9 @@ def _serve(args: argparse.Namespace) -> int:
     threads = _int_option("--threads", "THREADS", args.threads, 1, 512)
     max_body = _int_option("--max-body", "MAX_BODY", args.max_body, 1)
     journal_limit = _int_option("--journal-limit", "JOURNAL_LIMIT", args.journal_limit, 1)
+    clock = _clock_option(args.clock)
+    seed = None if args.seed is None else _int_option("--seed", "SEED", args.seed, -(2**63), 2**63 - 1)
+    scenario = _scenario_option(args.scenario, seed)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="mockconnect: %(message)s")
     try:
         mock = MockConnect(
@@ -147,6 +193,7 @@ def _serve(args: argparse.Namespace) -> int:
             auth_file=args.auth_file,
             certfile=args.certfile,
             keyfile=args.keyfile,
+            clock=clock,
         )
     except SecurityConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -159,6 +206,15 @@ def _serve(args: argparse.Namespace) -> int:
             hint = " Check --host: it must be an address of this machine."
         print(f"mockconnect serve: cannot listen on {args.host}:{port}: {reason}.{hint}", file=sys.stderr)
         return 1
+    if scenario is not None:
+        mock.state.load_scenario(scenario, baseline=True)
+        logging.getLogger("mockconnect").info(
+            "scenario %s loaded (%d faults, seed %d, %s clock)",
+            scenario.name,
+            len(scenario.faults),
+            scenario.seed,
+            "manual" if clock.manual else "wall",
+        )
     if args.host in ("0.0.0.0", "::"):
         print(
             f"mockconnect serve: warning: listening on all interfaces ({args.host}); anyone who can reach this "
@@ -176,3 +232,63 @@ def _serve(args: argparse.Namespace) -> int:
         mock.serve_forever()
     print("mockconnect stopped", flush=True)
     return 0
+
+
+def _clock_option(raw: str) -> Clock:
+    from .clock import Clock, ManualClock
+
+    choice = raw.strip().lower()
+    if choice not in ("wall", "manual"):
+        raise UsageError(f"--clock (or {ENV_PREFIX}CLOCK) must be wall or manual, not {raw!r}")
+    return ManualClock() if choice == "manual" else Clock()
+
+
+def _scenario_option(raw: str | None, seed: int | None) -> Scenario | None:
+    """The scenario of --scenario, checked completely before the server starts (UsageError if bad)."""
+    if raw is None:
+        return None
+    from .scenario import ScenarioError, load
+
+    try:
+        loaded = load(raw)
+    except ScenarioError as exc:
+        raise UsageError(f"--scenario refused: {exc}") from None
+    return loaded if seed is None else loaded.with_seed(seed)
+
+
+def _scenario_command(args: argparse.Namespace) -> int:
+    """``mockconnect scenario check|list|show``: 0 when all is well, 1 on problems, 2 on misuse."""
+    from . import scenario as scenarios
+
+    if args.action == "list":
+        for name in scenarios.shipped_names():
+            found = scenarios.load(name)
+            print(f"{name:24} {found.description or ''}")
+        return 0
+    if args.action == "show":
+        try:
+            path = scenarios.locate(args.name)
+        except scenarios.ScenarioError as exc:
+            print(f"mockconnect scenario show: {exc}", file=sys.stderr)
+            return 2
+        if not path.is_file():
+            print(f"mockconnect scenario show: no ready scenario named {args.name!r}", file=sys.stderr)
+            return 2
+        sys.stdout.write(path.read_text(encoding="utf-8"))
+        return 0
+    if args.action != "check":
+        print("usage: mockconnect scenario {check FILE...|list|show NAME}", file=sys.stderr)
+        return 2
+    bad = 0
+    for name, problems in scenarios.check(args.files).items():
+        if not problems:
+            print(f"{name}: ok")
+            continue
+        bad += 1
+        count = len(problems)
+        print(f"{name}: {count} problem{'s' if count != 1 else ''}")
+        for problem in problems:
+            print(f"  {problem}")
+    if bad:
+        print(f"{bad} of {len(args.files)} scenario file{'s' if len(args.files) != 1 else ''} with problems")
+    return 1 if bad else 0

@@ -35,6 +35,8 @@ class Entry:
     request_problems: list[str] = field(default_factory=list)
     response_problems: list[str] = field(default_factory=list)
     error: str | None = None
+    faults: list[str] = field(default_factory=list)
+    """The ids of the faults that fired on this request."""
 
     def to_dict(self) -> dict[str, Json]:
         return asdict(self)

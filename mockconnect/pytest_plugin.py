@@ -10,7 +10,7 @@ Fixtures, all prefixed ``mockconnect``:
 - ``mockconnect`` (function): that server reset for this test, as a
   :class:`~mockconnect.testing.MockConnectFixture`; at teardown the test fails if the mock broke
   its contract or failed internally meanwhile (and, by default, if the test sent a request that
-  breaks the contract).
+  breaks the contract). Its clock is manual: ``mockconnect.clock.advance(30)``.
 - ``mockconnect_client`` (function): a Flask test client over the same state, without a socket.
 
 Flask and the contract are imported inside the fixtures, so having mockconnect installed costs
@@ -19,7 +19,9 @@ other projects' test runs nothing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -31,13 +33,12 @@ if TYPE_CHECKING:
     from .testing import MockConnectFixture, Options
 
 MARKER_HELP = (
-    "mockconnect(strict=True, validate_requests=True): options for the mockconnect fixture in this test. "
-    "strict=False skips the teardown check that the mock kept its contract; validate_requests=False "
-    "lets the test send requests that break the contract."
+    "mockconnect(strict=True, validate_requests=True, scenario=None): options for the mockconnect fixture "
+    "in this test. strict=False skips the teardown check that the mock kept its contract; "
+    "validate_requests=False lets the test send requests that break the contract; scenario loads a "
+    "ready scenario by name or a scenario file (relative to the test file) before the test."
 )
-_OPTIONS = ("strict", "validate_requests")
-_LATER = {"scenario": "scenarios"}
-"""Marker options that a later version of mockconnect brings."""
+_OPTIONS = ("strict", "validate_requests", "scenario")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -53,19 +54,28 @@ def _options(request: pytest.FixtureRequest) -> Options:
             pytest.fail(f"@pytest.mark.mockconnect takes keyword options only, got {mark.args!r}", pytrace=False)
         chosen.update(mark.kwargs)
     for key, value in chosen.items():
-        if key in _LATER:
-            pytest.fail(
-                f"@pytest.mark.mockconnect({key}=...) needs {_LATER[key]}, which this mockconnect does not have yet",
-                pytrace=False,
-            )
         if key not in _OPTIONS:
             pytest.fail(
                 f"@pytest.mark.mockconnect got an unknown option {key!r}; it takes {', '.join(_OPTIONS)}",
                 pytrace=False,
             )
-        if not isinstance(value, bool):
+        if key == "scenario":
+            if value is not None and not isinstance(value, (str, os.PathLike)):
+                pytest.fail(
+                    f"@pytest.mark.mockconnect(scenario=...) must be a scenario's name or a path, not {value!r}",
+                    pytrace=False,
+                )
+            if value is not None:
+                chosen[key] = _scenario_path(request, os.fspath(value))
+        elif not isinstance(value, bool):
             pytest.fail(f"@pytest.mark.mockconnect({key}=...) must be True or False, not {value!r}", pytrace=False)
     return Options(**chosen)
+
+
+def _scenario_path(request: pytest.FixtureRequest, value: str) -> str:
+    """A relative path is relative to the test file's folder when a file is there."""
+    beside = Path(request.node.path).parent / value
+    return str(beside) if not Path(value).is_absolute() and beside.is_file() else value
 
 
 @pytest.fixture(scope="session")
@@ -85,10 +95,12 @@ def mockconnect_server(
     mockconnect_listen_address: tuple[str, int], mockconnect_server_options: dict[str, Any]
 ) -> Iterator[MockConnect]:
     """The served mock shared by this process's tests (each pytest-xdist worker has its own)."""
+    from .clock import ManualClock
     from .server import MockConnect
 
     host, port = mockconnect_listen_address
-    with MockConnect(host, port, **mockconnect_server_options) as server:
+    options = {"clock": ManualClock(), **mockconnect_server_options}  # tests move time themselves
+    with MockConnect(host, port, **options) as server:
         yield server
 
 
@@ -99,6 +111,14 @@ def mockconnect(request: pytest.FixtureRequest, mockconnect_server: MockConnect)
 
     mock = MockConnectFixture(mockconnect_server, _options(request))
     mock.start()
+    if mock.options.scenario is not None:
+        from .scenario import ScenarioError
+
+        try:
+            mock.load_scenario(mock.options.scenario)
+        except ScenarioError as problem:
+            mock.stop()
+            pytest.fail(f"@pytest.mark.mockconnect(scenario=...): {problem}", pytrace=False)
     yield mock
     mock.stop()
     failure = None

@@ -11,7 +11,9 @@ from typing import Any
 
 from waitress.server import create_server
 
+from . import transport
 from .app import DEFAULT_MAX_BODY, create_app
+from .clock import Clock
 from .journal import DEFAULT_LIMIT, Journal
 from .security import BasicAuth, SecurityConfigError, tls_channel, tls_context
 from .state import MockState
@@ -41,6 +43,7 @@ class MockConnect:
         max_body: int = DEFAULT_MAX_BODY,
         journal_limit: int = DEFAULT_LIMIT,
         threads: int = 8,
+        clock: Clock | None = None,
         auth_file: str | os.PathLike[str] | None = None,
         users: Mapping[str, str] | None = None,
         certfile: str | os.PathLike[str] | None = None,
@@ -52,7 +55,7 @@ class MockConnect:
         if users is not None:
             auth = BasicAuth(users)
         tls = tls_context(certfile, keyfile) if certfile is not None else None
-        self.state = state or MockState(journal_limit=journal_limit)
+        self.state = state or MockState(journal_limit=journal_limit, clock=clock)
         self.app = create_app(self.state, validate=validate, max_body=max_body, admin=admin, auth=auth)
         self._server: Any = create_server(
             self.app,
@@ -64,6 +67,7 @@ class MockConnect:
             asyncore_loop_timeout=0.25,
             url_scheme="http" if tls is None else "https",
         )
+        transport.install(self._server)  # connection resets, closes and dribbles for fault scenarios
         if tls is not None:  # waitress cannot terminate TLS itself: its channels do it on its loop
             for dispatcher in list(self._server._map.values()):
                 if hasattr(dispatcher, "channel_class"):

@@ -14,8 +14,9 @@ Nothing here imports pytest; failures are ``AssertionError``.
 from __future__ import annotations
 
 import difflib
+import os
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -28,6 +29,7 @@ if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
     from .cluster import ConnectCluster
+    from .scenario import Scenario
     from .server import MockConnect
     from .state import MockState
 
@@ -43,6 +45,8 @@ class Options:
     """Fail the test when the mock broke its contract or failed internally during it."""
     validate_requests: bool = True
     """Also fail it when the test sent a request that breaks the contract (only with ``strict``)."""
+    scenario: str | None = None
+    """A scenario to load before the test: a ready one's name or a path (relative to the test file)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,6 +135,70 @@ class ConnectorView:
         if not self.exists:
             return f"<ConnectorView {self.name!r} (gone)>"
         return f"<ConnectorView {self.name!r} {self.state} target={self.target_state} tasks={len(self.tasks)}>"
+
+
+class ClockControl:
+    """The mock's clock as a test drives it: ``mockconnect.clock.advance(30)``.
+
+    Advancing applies every transition due by then (connectors starting, tasks moving, timed
+    faults), so read views show the new state at once. Only a manual clock can be advanced; the
+    pytest plugin's mock has one.
+    """
+
+    def __init__(self, state: MockState) -> None:
+        self._state = state
+
+    @property
+    def manual(self) -> bool:
+        return self._state.clock.manual
+
+    def now(self) -> float:
+        """Seconds since the epoch on the mock's clock."""
+        return self._state.clock.now()
+
+    def advance(self, seconds: float) -> float:
+        """Move the clock ``seconds`` on and apply what is due; returns the new time."""
+        return self._state.advance(seconds)
+
+    def __repr__(self) -> str:
+        return f"<ClockControl {'manual' if self.manual else 'wall'} at {self.now()}>"
+
+
+class FaultView:
+    """An active fault: ``.id``, and live counts of the requests it ``.matched`` and how often it ``.fired``."""
+
+    def __init__(self, state: MockState, fault_id: str) -> None:
+        self._state = state
+        self.id = fault_id
+
+    def _status(self) -> dict[str, Any]:
+        try:
+            return self._state.faults.status(self.id)
+        except KeyError:
+            raise AssertionError(f"fault {self.id!r} is no longer active") from None
+
+    @property
+    def active(self) -> bool:
+        return self.id in self._state.faults
+
+    @property
+    def matched(self) -> int:
+        return int(self._status()["matched"])
+
+    @property
+    def fired(self) -> int:
+        return int(self._status()["fired"])
+
+    @property
+    def spec(self) -> dict[str, Any]:
+        return dict(self._status()["fault"])
+
+    def remove(self) -> None:
+        """Stop the fault (standing conditions it set, a missing plugin or slow starts, are lifted)."""
+        self._state.faults.remove(self.id)
+
+    def __repr__(self) -> str:
+        return f"<FaultView {self.id!r} fired={self.fired}>" if self.active else f"<FaultView {self.id!r} (removed)>"
 
 
 def _names(cluster: ConnectCluster) -> str:
@@ -225,6 +293,47 @@ class MockConnectFixture:
     def client(self) -> FlaskClient:
         """A Flask test client over the same state: requests without a socket."""
         return self.server.app.test_client()
+
+    # -- scenarios, faults and time ----------------------------------------------------------
+
+    @property
+    def clock(self) -> ClockControl:
+        """The mock's clock: ``.advance(seconds)``, ``.now()``."""
+        return ClockControl(self.state)
+
+    def load_scenario(self, scenario: str | os.PathLike[str] | Scenario, *, seed: int | None = None) -> Scenario:
+        """Replace the mock's state and faults with a scenario's: a ready one's name, a file, or a loaded one.
+
+        The whole file is checked first; a bad one raises ScenarioError listing every problem and
+        changes nothing. ``seed`` overrides the scenario's.
+        """
+        from . import scenario as scenarios
+
+        loaded = scenario if isinstance(scenario, scenarios.Scenario) else scenarios.load(os.fspath(scenario))
+        if seed is not None:
+            loaded = loaded.with_seed(seed)
+        self.state.load_scenario(loaded)
+        return loaded
+
+    def add_fault(self, spec: Mapping[str, Any] | None = None, /, **fields: Any) -> FaultView:
+        """Start a fault, written as in a scenario's ``faults`` (a mapping, or keyword fields)::
+
+            mockconnect.add_fault(when={"operation": "getConnectorStatus", "first": 2},
+                                  respond={"status": 500, "message": "boom"})
+
+        A bad fault raises ScenarioError listing every problem.
+        """
+        fault = self.state.add_fault({**(spec or {}), **fields})
+        return FaultView(self.state, fault.id)
+
+    def remove_fault(self, fault: str | FaultView) -> None:
+        """Stop a fault by its id (or view)."""
+        self.state.faults.remove(fault if isinstance(fault, str) else fault.id)
+
+    @property
+    def faults(self) -> list[FaultView]:
+        """The active faults, in the order they were added."""
+        return [FaultView(self.state, str(status["id"])) for status in self.state.faults.statuses()]
 
     # -- read views --------------------------------------------------------------------------
 

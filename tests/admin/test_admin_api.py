@@ -7,6 +7,7 @@ openapi/mockconnect-admin.yaml at teardown.
 from __future__ import annotations
 
 import copy
+import re
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,14 @@ ADMIN_OPERATIONS = {
     "clearJournal": ("DELETE", "/_mockconnect/journal"),
     "getState": ("GET", "/_mockconnect/state"),
     "replaceState": ("PUT", "/_mockconnect/state"),
+    "getScenario": ("GET", "/_mockconnect/scenario"),
+    "loadScenario": ("PUT", "/_mockconnect/scenario"),
+    "listFaults": ("GET", "/_mockconnect/faults"),
+    "addFault": ("POST", "/_mockconnect/faults"),
+    "clearFaults": ("DELETE", "/_mockconnect/faults"),
+    "removeFault": ("DELETE", "/_mockconnect/faults/{fault_id}"),
+    "getClock": ("GET", "/_mockconnect/clock"),
+    "advanceClock": ("POST", "/_mockconnect/clock/advance"),
 }
 
 
@@ -74,7 +83,10 @@ def test_every_admin_operation_is_routed_and_nothing_else_under_the_prefix() -> 
     assert documented == ADMIN_OPERATIONS
     app = create_app(MockState())
     routed = {
-        rule.endpoint: (sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})[0], rule.rule)
+        rule.endpoint: (
+            sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})[0],
+            re.sub(r"<(\w+)>", r"{\1}", rule.rule),
+        )
         for rule in app.url_map.iter_rules()
         if rule.rule.startswith("/_mockconnect")
     }

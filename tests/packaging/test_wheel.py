@@ -38,3 +38,10 @@ def test_wheel_declares_the_console_script(wheel: zipfile.ZipFile) -> None:
     [entry_points] = [n for n in wheel.namelist() if n.endswith("entry_points.txt")]
     text = wheel.read(entry_points).decode()
     assert "mockconnect = mockconnect.cli:main" in text
+
+
+def test_wheel_ships_the_scenarios_and_their_schema(wheel: zipfile.ZipFile) -> None:
+    names = set(wheel.namelist())
+    shipped = {path.name for path in (ROOT / "scenarios").iterdir() if path.suffix in (".yaml", ".json")}
+    assert {"scenario.schema.json", "failing-task.yaml"} <= shipped
+    assert {f"mockconnect/_shipped/scenarios/{name}" for name in shipped} <= names

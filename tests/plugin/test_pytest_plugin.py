@@ -37,7 +37,7 @@ def test_the_entry_point_registers_every_fixture_and_the_marker(pytester: pytest
     for name in ("mockconnect ", "mockconnect_client", "mockconnect_server", "mockconnect_listen_address"):
         assert name in fixtures.stdout.str(), name
     markers = pytester.runpytest("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.mockconnect(strict=True, validate_requests=True):*"])
+    markers.stdout.fnmatch_lines(["@pytest.mark.mockconnect(strict=True, validate_requests=True, scenario=None):*"])
 
 
 def test_importing_the_plugin_does_not_load_flask() -> None:
@@ -337,10 +337,11 @@ def test_the_closest_marker_wins(pytester: pytest.Pytester) -> None:
 @pytest.mark.parametrize(
     ("marker", "message"),
     [
-        ("mockconnect(strictly=False)", "*got an unknown option 'strictly'; it takes strict, validate_requests*"),
+        ("mockconnect(strictly=False)", "*unknown option 'strictly'; it takes strict, validate_requests, scenario*"),
         ("mockconnect(False)", "*takes keyword options only, got (False,)*"),
         ("mockconnect(strict='no')", "*mockconnect(strict=...) must be True or False, not 'no'*"),
-        ("mockconnect(scenario='x.yaml')", "*mockconnect(scenario=...) needs scenarios, which this mockconnect*"),
+        ("mockconnect(scenario=3)", "*mockconnect(scenario=...) must be a scenario's name or a path, not 3*"),
+        ("mockconnect(scenario='no-such')", "*mockconnect(scenario=...): no-such: 1 problem:*"),
     ],
 )
 def test_a_misused_marker_errors_at_setup(pytester: pytest.Pytester, marker: str, message: str) -> None:
