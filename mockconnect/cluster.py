@@ -644,7 +644,9 @@ class ConnectCluster:
         # ConnectorsResource checks for an empty request before anything reaches the herder.
         if not changes:
             raise BadRequest("Partitions / offsets need to be provided for an alter offsets request")
-        return self._alter_offsets(connector, changes)
+        # ConnectorOffsets.toMap() puts them in a HashMap keyed by partition: a repeated partition
+        # keeps its last offset, and every later check and error follows the HashMap's order.
+        return self._alter_offsets(connector, javamap.hash_map_entries(changes))
 
     @operation
     def _alter_offsets(self, connector: str, changes: list[offset_rules.Change]) -> dict[str, Json]:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import struct
 from collections.abc import Mapping
 from typing import TypeVar
 
+K = TypeVar("K")
 V = TypeVar("V")
 _LOAD_FACTOR = 0.75
 
@@ -51,3 +53,85 @@ def hash_ordered(mapping: Mapping[str, V], *, copied: bool = False) -> dict[str,
 def to_string(mapping: Mapping[str, str | None]) -> str:
     """AbstractMap.toString: ``{k1=v1, k2=v2}``."""
     return "{" + ", ".join(f"{k}={'null' if v is None else v}" for k, v in mapping.items()) + "}"
+
+
+_INT = 1 << 31
+_LONG = 1 << 63
+
+
+def _int32(value: int) -> int:
+    value &= 0xFFFFFFFF
+    return value - (1 << 32) if value >= _INT else value
+
+
+def java_hash(value: object) -> int:
+    """hashCode() of what Jackson makes of a JSON value (Integer, Long, BigInteger, Double,
+    Boolean, String, ArrayList, LinkedHashMap; null is 0)."""
+    if value is None:
+        return 0
+    if isinstance(value, bool):
+        return 1231 if value else 1237
+    if isinstance(value, int):
+        if -_INT <= value < _INT:
+            return value  # Integer
+        if -_LONG <= value < _LONG:
+            bits = value & 0xFFFFFFFFFFFFFFFF
+            return _int32(bits ^ (bits >> 32))  # Long
+        magnitude, h = abs(value), 0  # BigInteger: its magnitude's 32-bit words, most significant first
+        words = []
+        while magnitude:
+            words.append(magnitude & 0xFFFFFFFF)
+            magnitude >>= 32
+        for word in reversed(words):
+            h = _int32(31 * h + word)
+        return _int32(h * (1 if value > 0 else -1))
+    if isinstance(value, float):
+        bits = struct.unpack(">q", struct.pack(">d", value))[0] & 0xFFFFFFFFFFFFFFFF
+        return _int32(bits ^ (bits >> 32))  # Double
+    if isinstance(value, str):
+        return string_hash(value)
+    if isinstance(value, list):
+        h = 1
+        for item in value:
+            h = _int32(31 * h + java_hash(item))
+        return h
+    if isinstance(value, dict):
+        return _int32(sum(java_hash(k) ^ java_hash(v) for k, v in value.items()))
+    raise TypeError(f"no Java counterpart for {type(value).__name__}")
+
+
+def java_key(value: object) -> object:
+    """A hashable stand-in with Java's equals(): 1 (Integer), 1 (Long) and 1.0 (Double) all differ."""
+    if value is None or isinstance(value, (bool, str)):
+        return (type(value).__name__, value)
+    if isinstance(value, int):
+        kind = "Integer" if -_INT <= value < _INT else "Long" if -_LONG <= value < _LONG else "BigInteger"
+        return (kind, value)
+    if isinstance(value, float):
+        return ("Double", value)
+    if isinstance(value, list):
+        return ("List", tuple(java_key(item) for item in value))
+    if isinstance(value, dict):
+        return ("Map", frozenset((k, java_key(v)) for k, v in value.items()))
+    raise TypeError(f"no Java counterpart for {type(value).__name__}")
+
+
+def hash_map_entries(entries: list[tuple[K, V]]) -> list[tuple[K, V]]:
+    """The entries of a java.util.HashMap filled by put() in this order: a later put of an equal
+    key replaces the value in place, and iteration follows the buckets."""
+    position: dict[object, int] = {}
+    kept: list[tuple[K, V]] = []
+    for key, value in entries:
+        marker = java_key(key)
+        if marker in position:
+            kept[position[marker]] = (kept[position[marker]][0], value)
+        else:
+            position[marker] = len(kept)
+            kept.append((key, value))
+    capacity = _capacity(len(kept), False)
+
+    def bucket(index: int) -> tuple[int, int]:
+        h = java_hash(kept[index][0]) & 0xFFFFFFFF
+        return ((h ^ (h >> 16)) & (capacity - 1), index)
+
+    return [kept[index] for index in sorted(range(len(kept)), key=bucket)]
