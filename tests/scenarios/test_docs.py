@@ -1,4 +1,4 @@
-"""The "Inject failures" examples of docs/usage.md, run exactly as written."""
+"""The "Inject failures" examples of the README, run exactly as written."""
 
 from __future__ import annotations
 
@@ -11,14 +11,14 @@ import pytest
 
 from mockconnect import scenario
 
-USAGE = Path(__file__).resolve().parents[2] / "docs" / "usage.md"
+USAGE = Path(__file__).resolve().parents[2] / "README.md"
 UNRELATED = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")
 
 
 def block(marker: str, language: str) -> str:
     text = USAGE.read_text(encoding="utf-8")
     found = re.search(rf"<!-- example: {marker} -->\s*```{language}\n(.*?)```", text, re.S)
-    assert found, f"docs/usage.md lost its {marker} example"
+    assert found, f"README.md lost its {marker} example"
     return found.group(1)
 
 
