@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 from collections.abc import Callable
@@ -142,9 +143,16 @@ def load_scenario() -> Response:
         raise BadRequest(f"seed must be a whole number, not {json.dumps(seed)}")
     try:
         if "name" in data:
-            if not isinstance(data["name"], str) or not data["name"] or data["name"] not in scenarios.shipped_names():
-                scenarios.locate(str(data["name"]) if data["name"] else "''")
-            loaded = scenarios.load(data["name"])
+            name = data["name"]
+            if not isinstance(name, str) or name not in scenarios.shipped_names():
+                # Only ready scenarios by name: the admin API never reads files of the server's choosing.
+                close = difflib.get_close_matches(str(name), scenarios.shipped_names(), n=1)
+                hint = f" Did you mean {close[0]!r}?" if close else ""
+                raise BadRequest(
+                    f"no ready scenario named {json.dumps(name)}.{hint} Ready scenarios: "
+                    f'{", ".join(scenarios.shipped_names())}; send any other as {{"scenario": {{...}}}}'
+                )
+            loaded = scenarios.load(name)
         else:
             loaded = scenarios.from_data(data["scenario"], source="PUT /_mockconnect/scenario")
     except scenarios.ScenarioError as exc:

@@ -195,7 +195,8 @@ def test_admin_loads_scenarios_by_name_or_inline(
 @pytest.mark.parametrize(
     ("body", "fragment"),
     [
-        ({"name": "failing-tsk"}, "did you mean 'failing-task'?"),
+        ({"name": "failing-tsk"}, "Did you mean 'failing-task'?"),
+        ({"name": "/etc/passwd"}, 'no ready scenario named "/etc/passwd"'),  # never a file of the server's
         ({"scenario": {"version": 2}}, "version 2 is newer than this mockconnect"),
         ({"scenario": {"version": 1, "faults": [{"delay": 1, "reset": True}]}}, "a fault has exactly one effect"),
         ({"name": "failing-task", "scenario": {}}, 'the body must be {"name"'),
