@@ -52,7 +52,7 @@ class StatePredicate:
 
     def holds(self, cluster: ConnectCluster, params: Mapping[str, Any]) -> bool:
         name = self.connector if self.connector is not None else params.get("connector")
-        task = self.task if self.connector is not None else (self.task if self.task is not None else params.get("task"))
+        task = self.task if self.task is not None or self.connector is not None else params.get("task")
         found = cluster.connectors.get(name) if isinstance(name, str) else None
         if self.exists is not None and (found is not None) != self.exists:
             return False
@@ -362,7 +362,9 @@ def _effect(key: str, value: Any) -> Effect:
             spec = args["lognormal"]
             cap = spec.get("max")
             return Delay(
-                median=float(spec["median"]), sigma=float(spec.get("sigma", 0.5)), maximum=None if cap is None else cap
+                median=float(spec["median"]),
+                sigma=float(spec.get("sigma", 0.5)),
+                maximum=None if cap is None else float(cap),
             )
         return Delay(fixed=float(args.get("fixed", 0.0)))
     if key == "malformed":
