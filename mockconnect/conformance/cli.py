@@ -89,6 +89,14 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="RATIO",
         help="fail when fewer fuzzed requests than this get the same status from both targets (default 0.99)",
     )
+    parser.add_argument(
+        "--settle-seconds",
+        type=float,
+        default=3.0,
+        metavar="S",
+        help="read a fuzzed GET that differs again from both targets for up to S seconds, "
+        "as an asynchronous worker may not have acted yet (default 3)",
+    )
     parser.add_argument("--request-timeout", type=float, default=100.0, metavar="S", help="per request (default 100)")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
@@ -143,6 +151,7 @@ def run(args: argparse.Namespace) -> int:
         deviations=deviation_path,
         request_timeout=args.request_timeout,
         min_status_agreement=args.min_status_agreement,
+        settle_seconds=args.settle_seconds,
         stateful_max_steps=args.stateful_max_steps,
         progress=None if args.quiet else sys.stdout,
     )

@@ -123,8 +123,8 @@ def summary_lines(report: RunReport) -> list[str]:
         lines.append(
             f"fuzzing:   {fuzz['requests']} requests, same status {fuzz['status_matched']}/{fuzz['compared']} "
             f"({_pct(fuzz['status_matched'], fuzz['compared'])}), identical {fuzz['matched']}/{fuzz['compared']} "
-            f"({_pct(fuzz['matched'], fuzz['compared'])}), {fuzz['listed_deviations']} listed, "
-            f"{fuzz['unlisted_divergences']} unlisted"
+            f"({_pct(fuzz['matched'], fuzz['compared'])}, {fuzz['settled_reads']} after reading again), "
+            f"{fuzz['listed_deviations']} listed, {fuzz['unlisted_divergences']} unlisted"
         )
     else:
         lines.append(

@@ -35,6 +35,8 @@ class Result:
     skipped: str | None = None
     phase: str = "lifecycle"
     seconds: float = 0.0
+    settled_after: int = 0
+    """Fuzzed reads only: how many times both targets were read again before they agreed (or gave up)."""
 
     @property
     def compared(self) -> bool:
@@ -84,6 +86,8 @@ class Result:
                 data[key] = getattr(self, key)
         if self.deviation:
             data["deviation"] = self.deviation
+        if self.settled_after:
+            data["settled_after_polls"] = self.settled_after
         if full or self.verdict in (FAIL, DIVERGED, DEVIATION):
             if self.request_body is not None:
                 data["request_body"] = self.request_body[:2000]

@@ -57,6 +57,8 @@ class Options:
     request_timeout: float = 100.0
     min_status_agreement: float = 0.99
     stateful_max_steps: int | None = None
+    settle_seconds: float = 3.0
+    """How long a fuzzed read that differs is read again from both targets before it counts as a divergence."""
     progress: TextIO | None = None
     mock_factory: Any = None
     """Builds the in-process comparison mock (default: a fresh MockConnect); tests pass a broken one."""
@@ -133,6 +135,7 @@ class RunReport:
             "matched": sum(1 for r in compared if r.match),
             "listed_deviations": sum(1 for r in compared if r.verdict == DEVIATION),
             "unlisted_divergences": sum(1 for r in compared if r.verdict == DIVERGED),
+            "settled_reads": sum(1 for r in compared if r.settled_after and r.match),
             "check_failures": len(self.check_failures),
         }
 
@@ -412,9 +415,33 @@ class Runner:
                 result.comparison_problems.append(f"the comparison did not answer: {exc}")
             if result.comparison is not None:
                 self._compare(result)
+                if result.diff and result.method == "GET":
+                    self._settle(result, request, path)
         with self._fuzz_lock:
             self.report.results.append(result)
         self.progress.fuzzed(result)
+
+    def _settle(self, result: Result, request: requests.PreparedRequest, path: str) -> None:
+        """A read that differs may have caught a worker mid-way (a real worker acts after it answers,
+        the mock at once): read again from both, for a bounded time, until they agree."""
+        deadline = time.monotonic() + self.options.settle_seconds
+        polls = 0
+        while result.diff and time.monotonic() < deadline:
+            time.sleep(0.1 if polls < 5 else 0.25)
+            polls += 1
+            answers = []
+            for target in self.targets:
+                again = request.copy()
+                again.url = target.url + path
+                again.headers.pop("Host", None)
+                try:
+                    answers.append(Answer.from_response(target.session.send(again, timeout=target.timeout)))
+                except (Refused, requests.RequestException):
+                    return
+            result.target, result.comparison = answers
+            self._compare(result)
+        if polls:
+            result.settled_after = polls
 
     # -- the end -------------------------------------------------------------------------------
 
