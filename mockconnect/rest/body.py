@@ -329,7 +329,15 @@ class Body:
                 f"(token `JsonToken.{token}`){where}{_chain(chain)}"
             )
         if isinstance(value, str):
-            source = f"String-argument constructor/factory method to deserialize from String value ('{value}')"
+            # Jackson trims the text first; nothing left is an "empty String" coercion failure.
+            text = value.strip("".join(chr(c) for c in range(0x21)))
+            if not text:
+                shown = f"element of `{base}`" if base == _MAP else f"`{base}` value"
+                return ConnectError(
+                    f'Cannot coerce empty String ("") to {shown} (but could if coercion was enabled using '
+                    f"`CoercionConfig`){where}{_chain(chain)}"
+                )
+            source = f"String-argument constructor/factory method to deserialize from String value ('{text}')"
         elif isinstance(value, bool):
             shown = "true" if value else "false"
             source = f"boolean/Boolean-argument constructor/factory method to deserialize from boolean value ({shown})"

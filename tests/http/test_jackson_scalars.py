@@ -120,3 +120,52 @@ def test_scalar_for_the_internal_task_list(client: FlaskClient, body: str, shown
         500,
         f"Cannot deserialize value of type `{target}` from {shown} value (token `JsonToken.{token}`)" + AT.format(1),
     )
+
+
+@pytest.mark.parametrize(
+    ("path", "method", "body", "message"),
+    [
+        (
+            "/connector-plugins/FileStreamSink/config/validate",
+            "PUT",
+            b'"n\\r"',
+            "Cannot construct instance of `java.util.LinkedHashMap` (although at least one Creator exists): no "
+            "String-argument constructor/factory method to deserialize from String value ('n')" + AT.format(1),
+        ),
+        (
+            "/connectors",
+            "POST",
+            b'"\\tx "',
+            f"Cannot construct instance of `{ENTITIES}.CreateConnectorRequest` (although at least one Creator "
+            "exists): no String-argument constructor/factory method to deserialize from String value ('x')"
+            + AT.format(1),
+        ),
+        (
+            "/connector-plugins/FileStreamSink/config/validate",
+            "PUT",
+            b'"  "',
+            'Cannot coerce empty String ("") to element of `java.util.LinkedHashMap` (but could if coercion was '
+            "enabled using `CoercionConfig`)" + AT.format(1),
+        ),
+        (
+            "/connectors/x/offsets",
+            "PATCH",
+            b'""',
+            f'Cannot coerce empty String ("") to `{ENTITIES}.ConnectorOffsets` value (but could if coercion was '
+            "enabled using `CoercionConfig`)" + AT.format(1),
+        ),
+        (
+            "/connectors",
+            "POST",
+            b'{"name":"x","config":""}',
+            'Cannot coerce empty String ("") to element of `java.util.LinkedHashMap` (but could if coercion was '
+            "enabled using `CoercionConfig`)"
+            + AT.format(22)
+            + f' (through reference chain: {ENTITIES}.CreateConnectorRequest["config"])',
+        ),
+    ],
+)
+def test_strings_are_trimmed_and_blank_ones_are_empty_coercions(
+    client: FlaskClient, path: str, method: str, body: bytes, message: str
+) -> None:
+    error(client.open(path, method=method, data=body, content_type=JSON), 500, message)
