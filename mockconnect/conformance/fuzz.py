@@ -71,6 +71,8 @@ class FuzzOutcome:
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False
     per_phase: Counter[str] = field(default_factory=Counter)
+    cases_rewritten: int = 0
+    """Generated cases the before_call hook forced into the namespace (or made harmless)."""
 
 
 class CaseContext(threading.local):
@@ -135,22 +137,29 @@ class Fuzzer:
         self.context.phase = str(phase or "unknown")
         operation = operation_for(case.method, case.path)
         self.context.operation = operation
+        changed = False
         params = case.path_parameters
         if isinstance(params, dict):
             name = params.get("connector")
             if isinstance(name, str) and not policy.owns(name):
                 params["connector"] = policy.prefix + name
+                changed = True
             plugin = params.get("plugin")
             if isinstance(plugin, str) and operation == "getConnectorConfigDef":
                 params["plugin"] = policy.safe_plugin_name(plugin)
+                changed = changed or params["plugin"] != plugin
         body = case.body
         if isinstance(body, dict):
+            notes: list[str] = []
             if operation == "createConnector":
-                policy.safe_create_body(body)
+                notes = policy.safe_create_body(body)
             elif operation == "putConnectorConfig":
-                policy.safe_config(body)
+                notes = policy.safe_config(body)
             elif operation == "validateConnectorConfig":
-                policy.safe_config(body, validation=True)
+                notes = policy.safe_config(body, validation=True)
+            changed = changed or bool(notes)
+        if changed:
+            self.outcome.cases_rewritten += 1
 
     # -- running -------------------------------------------------------------------------------
 

@@ -145,7 +145,8 @@ def summary_lines(report: RunReport) -> list[str]:
     ledger = report.ledger
     lines.append(
         f"  guard: {ledger.get('sent', 0)} requests, {ledger.get('writes', 0)} writes, "
-        f"{ledger.get('rewritten', 0)} rewritten, {ledger.get('refused', 0)} refused; "
+        f"{ledger.get('rewritten', 0)} rewritten at the transport and {report.ledger_hook_rewrites} by the fuzzer's "
+        f"hook, {ledger.get('refused', 0)} refused; "
         f"writes outside the namespace: {len(report.writes_outside)}"
     )
     for safety in report.safety:
@@ -223,7 +224,7 @@ def as_json(report: RunReport) -> dict[str, Any]:
         "fuzz_divergences": [r.as_dict() for r in report.results if r.kind == "fuzz" and r.verdict != PASS],
         "stale_deviations": report.stale_deviations,
         "safety": {
-            "ledger": report.ledger,
+            "ledger": {**report.ledger, "fuzz_cases_rewritten_by_hook": report.ledger_hook_rewrites},
             "writes_outside_namespace": report.writes_outside,
             "targets": [
                 {

@@ -97,6 +97,8 @@ class RunReport:
     fuzz_per_phase: dict[str, int] = field(default_factory=dict)
     safety: list[TargetSafety] = field(default_factory=list)
     ledger: dict[str, Any] = field(default_factory=dict)
+    ledger_hook_rewrites: int = 0
+    """Fuzzed cases the schemathesis hook forced into the namespace before the transport saw them."""
     writes_outside: list[str] = field(default_factory=list)
     stale_deviations: list[str] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
@@ -364,6 +366,7 @@ class Runner:
         self.report.fuzz_checks = dict(outcome.checks)
         self.report.fuzz_per_phase = dict(outcome.per_phase)
         self.report.fuzz_errors = outcome.errors
+        self.report.ledger_hook_rewrites = outcome.cases_rewritten
         seen: set[tuple[str, str, str]] = set()
         for failure in outcome.failures:
             key = (failure.check, failure.operation, failure.title)

@@ -100,7 +100,8 @@ def test_a_full_run_leaves_a_pre_existing_connector_byte_identical(
     assert safety.diff.clean
     assert safety.diff.status_changed == []
     assert sorted(safety.before.foreign(report.policy)) == sorted(EXISTING)  # type: ignore[union-attr, arg-type]
-    assert report.ledger["rewritten"] > 0  # the fuzzer did try names outside the namespace
+    assert report.ledger_hook_rewrites > 100  # the fuzzer did try names outside the namespace, a lot
+    assert report.ledger["rewritten"] > 0  # and so did the lifecycle suite's guard steps
     # Logger levels were changed by the run and put back. Loggers log4j created on the way stay
     # listed, at the level they inherited before the run.
     assert report.ledger["logger_changes"]
