@@ -9,6 +9,7 @@ The file is a YAML list; each entry has a ``reason`` and one or both matchers::
           status: ["200/200"]                 # globs on "<target status>/<comparison status>"
           path: "/offsets$"                   # regex searched in the request path
           body: "kafka_offset"                # regex searched in either answer's body
+          diff: "^body\\.tasks"                # regex every difference line must match
         - check: allow_header_conformance     # or: a schemathesis check failure (glob on its name);
           operation: "*"                      # then path and body are searched in its curl and message
       race: true                              # timing-dependent: it may or may not diverge
@@ -44,6 +45,7 @@ class FuzzMatcher:
     path: re.Pattern[str] | None = None
     body: re.Pattern[str] | None = None
     check: str | None = None
+    diff: re.Pattern[str] | None = None
 
     def matches_check(self, check: str, operation: str, curl: str, text: str) -> bool:
         if self.check is None or not fnmatch.fnmatchcase(check, self.check):
@@ -54,9 +56,15 @@ class FuzzMatcher:
             return False
         return self.body is None or bool(self.body.search(text))
 
-    def matches(self, operation: str, statuses: str, path: str, bodies: Iterable[str]) -> bool:
+    def matches(
+        self, operation: str, statuses: str, path: str, bodies: Iterable[str], diff: Iterable[str] = ()
+    ) -> bool:
         if self.check is not None or not fnmatch.fnmatchcase(operation, self.operation):
             return False
+        if self.diff is not None:
+            lines = list(diff)
+            if not lines or not all(self.diff.search(line) for line in lines):
+                return False
         if not any(fnmatch.fnmatchcase(statuses, pattern) for pattern in self.status):
             return False
         if self.path is not None and not self.path.search(path):
@@ -84,10 +92,12 @@ class Deviations:
     def for_step(self, name: str) -> Deviation | None:
         return next((entry for entry in self.entries if entry.matches_step(name)), None)
 
-    def for_request(self, operation: str, statuses: str, path: str, bodies: Iterable[str]) -> Deviation | None:
-        texts = list(bodies)
+    def for_request(
+        self, operation: str, statuses: str, path: str, bodies: Iterable[str], diff: Iterable[str] = ()
+    ) -> Deviation | None:
+        texts, lines = list(bodies), list(diff)
         for entry in self.entries:
-            if any(matcher.matches(operation, statuses, path, texts) for matcher in entry.fuzz):
+            if any(matcher.matches(operation, statuses, path, texts, lines) for matcher in entry.fuzz):
                 return entry
         return None
 
@@ -149,6 +159,7 @@ def load(path: Path | None) -> Deviations:
                         path=re.compile(spec["path"]) if spec.get("path") else None,
                         body=re.compile(spec["body"], re.S) if spec.get("body") else None,
                         check=str(spec["check"]) if spec.get("check") else None,
+                        diff=re.compile(spec["diff"]) if spec.get("diff") else None,
                     )
                 )
             except re.error as exc:

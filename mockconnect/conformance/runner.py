@@ -340,6 +340,7 @@ class Runner:
                 f"{result.target.status}/{result.comparison.status}",
                 result.path,
                 (result.target.text, result.comparison.text),
+                result.diff,
             )
         result.deviation = entry.id if entry is not None else None
 

@@ -1,0 +1,70 @@
+"""The deviations file: what each kind of matcher matches, and stale entries."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from mockconnect.conformance import deviations
+
+
+def load(tmp_path: Path, text: str) -> deviations.Deviations:
+    path = tmp_path / "deviations.yaml"
+    path.write_text(text)
+    return deviations.load(path)
+
+
+def test_fuzz_matchers(tmp_path: Path) -> None:
+    listing = load(
+        tmp_path,
+        """
+- id: by-status-and-body
+  fuzz: [{operation: "create*", status: ["500/500"], body: "reference chain", path: "^/connectors$"}]
+  reason: r
+- id: by-diff
+  fuzz: [{operation: putConnectorConfig, diff: "^body\\\\.tasks"}]
+  reason: r
+- id: by-check
+  fuzz: [{check: allow_header_conformance, path: "/tasks$", body: "advertised: POST"}]
+  reason: r
+""",
+    )
+    found = listing.for_request("createConnector", "500/500", "/connectors", ["x (through reference chain: y)", "x"])
+    assert found is not None
+    assert found.id == "by-status-and-body"
+    assert listing.for_request("createConnector", "500/400", "/connectors", ["reference chain"]) is None
+    assert listing.for_request("createConnector", "500/500", "/connectors/x", ["reference chain"]) is None
+    found = listing.for_request("putConnectorConfig", "200/200", "/c", ["", ""], ["body.tasks[0]: 1 != 2"])
+    assert found is not None
+    assert found.id == "by-diff"
+    # Every difference must be explained by the diff pattern, not just one of them.
+    assert listing.for_request("putConnectorConfig", "200/200", "/c", [], ["body.tasks: x", "body.name: y"]) is None
+    found = listing.for_check(
+        "allow_header_conformance",
+        "(no operation)",
+        "curl -X OPTIONS http://h/c/x/tasks",
+        "Undocumented methods advertised: POST",
+    )
+    assert found is not None
+    assert listing.for_check("status_code_conformance", "x", "curl .../tasks", "advertised: POST") is None
+    # A check matcher never excuses a divergence, nor a divergence matcher a check failure.
+    assert listing.for_request("(no operation)", "200/200", "/c/x/tasks", ["advertised: POST"]) is None
+
+
+def test_stale_lifecycle_entries(tmp_path: Path) -> None:
+    listing = load(
+        tmp_path,
+        """
+- id: fixed
+  lifecycle: ["state.pause*"]
+  reason: r
+- id: flaky
+  lifecycle: ["loggers.list"]
+  race: true
+  reason: r
+- id: current
+  lifecycle: ["offsets.*"]
+  reason: r
+""",
+    )
+    assert listing.for_step("state.pause-again") is not None
+    assert listing.stale(["offsets.sink.patch-malformed"]) == ["fixed: state.pause*"]
