@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 from helpers import FILE_SINK, Connect, sink_config, source_config
 
@@ -35,6 +36,18 @@ def test_config_scalars_are_coerced_to_strings(connect: Connect, client: FlaskCl
     assert stored["tasks.max"] == "2"
     assert stored["errors.log.enable"] == "true"
     assert stored["batch"] == "1.50"
+
+
+@pytest.mark.parametrize("states", [("initial_state", "initialState"), ("initialState", "initial_state")])
+def test_initial_state_camel_case_wins_whatever_the_order(client: FlaskClient, states: tuple[str, str]) -> None:
+    # A real 3.7.0 worker: "initialState" is a plain property set after the creator ran with
+    # "initial_state", so it wins in either order (both orders probed, both STOPPED).
+    values = {"initial_state": "PAUSED", "initialState": "STOPPED"}
+    ordered = ", ".join(f'"{key}": "{values[key]}"' for key in states)
+    config = '{"connector.class": "FileStreamSource", "file": "/tmp/x.txt", "topic": "t"}'
+    raw = f'{{"name": "prec", "config": {config}, {ordered}}}'
+    assert client.post("/connectors", data=raw, content_type="application/json").status_code == 201
+    assert client.get("/connectors/prec/status").get_json()["connector"]["state"] == "STOPPED"
 
 
 def test_list_connectors(connect: Connect, client: FlaskClient) -> None:
