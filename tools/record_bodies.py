@@ -136,6 +136,14 @@ EDGE_CASES = [
     b'{"name": "n", "config": {}, "initial_state": "PAUSED", "initialState": "STOPPED"}',
     b'{"config": [], "config": {}}',
     b'{"name": "a", "name": 5, "config": {}}',
+    b'{"initial_state": 5}',
+    b'{"initial_state": ""}',
+    b'{"initial_state": {}}',
+    b'{"initial_state": []}',
+    b'{"initialState": {}}',
+    b'{"initialState": "x"}',
+    b'{"initial_state": {"a": tru',
+    b'{"initial_state": ["a',
 ]
 SEEDS = [
     b'{"connector.class": "FileStreamSource", "tasks.max": "1"}',

@@ -350,6 +350,14 @@ def _as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | 
         if key == "config":
             found[key] = body.string_map(value)
             return
+        if key != "name" and value in _CONTAINER_KIND:
+            enum = f"{CREATE_REQUEST}$InitialState"
+            raise JsonProblem(
+                f"Input mismatch reading Enum `{enum}`: properties-based `@JsonCreator` ([method {enum}#forValue("
+                f"java.lang.String)]) expects String Value, got {_CONTAINER_KIND[value]} value (`JsonToken.{value}`)"
+                f"\n at {body.lexer.token_location()}",
+                mapping=True,
+            )
         text = body.string(value)
         if key != "name" and text is not None and text.upper() not in ("RUNNING", "PAUSED", "STOPPED"):
             raise JsonProblem(
