@@ -46,6 +46,17 @@ def char_desc(code: int) -> str:
     return f"'{chr(c)}' (code {code})"
 
 
+def _utf8_lead(lead: int) -> tuple[int, int]:
+    """A UTF-8 lead byte's payload bits and how many continuation bytes follow (none: not a lead)."""
+    if lead & 0xE0 == 0xC0:
+        return lead & 0x1F, 1
+    if lead & 0xF0 == 0xE0:
+        return lead & 0x0F, 2
+    if lead & 0xF8 == 0xF0:
+        return lead & 0x07, 3
+    return lead, 0
+
+
 def _units(text: str) -> list[int]:
     """A Java string's UTF-16 code units."""
     data = text.encode("utf-16-le", "surrogatepass")
@@ -190,23 +201,21 @@ class Lexer:
 
     def _char_for_error(self, first: int) -> int:
         """_decodeCharForError: the UTF-8 sequence starting with ``first``, read on from ``ptr``."""
-        code = first & 0xFF
-        if not self.utf8 or code < 0x80:
+        if not self.utf8 or first & 0xFF < 0x80:
             return first
-        if code & 0xE0 == 0xC0:
-            code, needed = code & 0x1F, 1
-        elif code & 0xF0 == 0xE0:
-            code, needed = code & 0x0F, 2
-        elif code & 0xF8 == 0xF0:
-            code, needed = code & 0x07, 3
-        else:
-            raise self.fail(f"Invalid UTF-8 start byte 0x{code:x}")
+        return self._utf8_sequence(first & 0xFF)[0]
+
+    def _utf8_sequence(self, lead: int) -> tuple[int, int]:
+        """The code point a UTF-8 lead byte starts, read on from ``ptr``, and how many bytes followed."""
+        code, needed = _utf8_lead(lead)
+        if not needed:
+            raise self.fail(f"Invalid UTF-8 start byte 0x{lead:x}")
         for _ in range(needed):
             more = self._byte()
             if more & 0xC0 != 0x80:
                 raise self.fail(f"Invalid UTF-8 middle byte 0x{more:x}")
             code = code << 6 | more & 0x3F
-        return code
+        return code, needed
 
     def _new_line(self) -> None:
         self.line += 1
@@ -563,14 +572,10 @@ class Lexer:
             code = byte_at(index) & 0xFF
             index += 1
             if code > 127:
-                if code & 0xE0 == 0xC0:
-                    code, needed = code & 0x1F, 1
-                elif code & 0xF0 == 0xE0:
-                    code, needed = code & 0x0F, 2
-                elif code & 0xF8 == 0xF0:
-                    code, needed = code & 0x07, 3
-                else:
-                    raise self.fail(f"Invalid UTF-8 start byte 0x{code:x}")
+                lead = code
+                code, needed = _utf8_lead(lead)
+                if not needed:
+                    raise self.fail(f"Invalid UTF-8 start byte 0x{lead:x}")
                 if index + needed > size:
                     raise self._eof(" in field name")
                 for step in range(needed):
@@ -618,19 +623,8 @@ class Lexer:
                 units.append(code)
 
     def _utf8_char(self, lead: int) -> list[int]:
-        if lead & 0xE0 == 0xC0:
-            code, needed = lead & 0x1F, 1
-        elif lead & 0xF0 == 0xE0:
-            code, needed = lead & 0x0F, 2
-        elif lead & 0xF8 == 0xF0:
-            code, needed = lead & 0x07, 3
-        else:
-            raise self.fail(f"Invalid UTF-8 start byte 0x{lead:x}")
-        for _ in range(needed):
-            more = self._byte()
-            if more & 0xC0 != 0x80:
-                raise self.fail(f"Invalid UTF-8 middle byte 0x{more:x}")
-            code = code << 6 | more & 0x3F
+        """A string's multi-byte character as UTF-16 units (four bytes make a surrogate pair)."""
+        code, needed = self._utf8_sequence(lead)
         if needed < 3:
             return [code]
         code -= 0x10000
