@@ -741,11 +741,9 @@ class ConnectCluster:
         except ConnectError as exc:
             # ConnectorPluginsResource does not unwrap the ExecutionException: every failure is a 500
             # whose message is the cause's Java toString.
-            java_class = (
-                "org.apache.kafka.connect.runtime.rest.errors.BadRequestException"
-                if isinstance(exc, BadRequest)
-                else "org.apache.kafka.connect.errors.ConnectException"
-            )
+            java_class = getattr(exc, "java_class", "org.apache.kafka.connect.errors.ConnectException")
+            if isinstance(exc, BadRequest):
+                java_class = "org.apache.kafka.connect.runtime.rest.errors.BadRequestException"
             raise ConnectError(f"{java_class}: {exc.message}") from exc
 
     # -- loggers -----------------------------------------------------------------------------

@@ -9,7 +9,8 @@ status for each class lives in one table in ``mockconnect.rest.errors``, never h
     ├── BadRequest                    BadRequestException
     ├── Forbidden                     ConnectRestException(FORBIDDEN)
     ├── Conflict                      ConnectRestException(CONFLICT): leader or rebalance trouble
-    └── ServiceUnavailable            ConnectRestException(SERVICE_UNAVAILABLE)
+    ├── ServiceUnavailable            ConnectRestException(SERVICE_UNAVAILABLE)
+    └── ConfigProblem                 ConfigException (a 500 too)
 """
 
 from __future__ import annotations
@@ -45,3 +46,9 @@ class Conflict(ConnectError):
 
 class ServiceUnavailable(ConnectError):
     """The worker cannot serve the request yet."""
+
+
+class ConfigProblem(ConnectError):
+    """Kafka's ConfigException escaping validation, e.g. a client override its type cannot parse."""
+
+    java_class = "org.apache.kafka.common.config.ConfigException"

@@ -11,6 +11,7 @@ from .catalog import Catalog, Plugin
 from .configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
 from .errors import BadRequest, ConnectError
 from .models import Json
+from .overrides import client_override_infos
 
 _VALIDATE_HINT = (
     "You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
@@ -161,6 +162,9 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         if value is None:
             target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
             target.errors.append(NULL_VALUE)
+    defined = {key.name for key in framework_keys}
+    # A value a check added for a key no ConfigDef defines (consumer.override.group.id) is listed too.
+    undefined.update((name, value) for name, value in framework.items() if name not in defined)
     # They share a HashMap with the framework's values, and come out in its order.
     in_map = javamap.hash_ordered(dict.fromkeys([*framework, *undefined]))
     undefined = {name: undefined[name] for name in in_map if name in undefined}
@@ -180,6 +184,9 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         result = values.get(key.name)
         configs.append({"definition": key.info(), "value": result.info(key) if result else None})
         error_count += len(result.errors) if result else 0
+    overrides, override_groups = client_override_infos(plugin.type, props, classes)
+    configs.extend(overrides)
+    groups.extend(group for group in override_groups if group not in groups)
     return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
 
 

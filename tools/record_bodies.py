@@ -1,8 +1,10 @@
-"""Record how a real Kafka Connect worker's Jackson reads odd request bodies, for tests/fidelity.
+"""Record how a real Kafka Connect worker reads request bodies, for tests/fidelity.
 
-Sends a fixed corpus (hand-picked edge cases plus seeded random mutations, random bytes and other
-encodings) to three body-reading endpoints and writes each status and error text to
-``tests/live/recorded/kafka-<version>/jackson-bodies.json``. Usage::
+Sends a fixed corpus of odd bodies (hand-picked edge cases plus seeded random mutations, random
+bytes and other encodings) to three body-reading endpoints and writes each status and error text to
+``tests/live/recorded/kafka-<version>/jackson-bodies.json``; and validates connector configs with
+client overrides (``producer.override.*`` and the like), keeping whole answers, in
+``client-overrides.json`` beside it. Usage::
 
     python tools/record_bodies.py --url http://127.0.0.1:8083   # a running worker
     python tools/record_bodies.py                                # starts one with KafkaWorker
@@ -198,17 +200,82 @@ def corpus() -> list[bytes]:
     return list(dict.fromkeys([*EDGE_CASES, *random_bodies(20261123, 500)]))
 
 
-def send(url: str, method: str, path: str, body: bytes) -> tuple[int, str]:
+def send_raw(url: str, method: str, path: str, body: bytes) -> tuple[int, bytes]:
     request = urllib.request.Request(url + path, data=body, method=method, headers={"Content-Type": "application/json"})
     try:
         with urllib.request.urlopen(request, timeout=30) as answer:
-            status, raw = answer.status, answer.read()
+            return answer.status, answer.read()
     except urllib.error.HTTPError as error:
-        status, raw = error.code, error.read()
+        return error.code, error.read()
+
+
+def send(url: str, method: str, path: str, body: bytes) -> tuple[int, str]:
+    status, raw = send_raw(url, method, path, body)
     try:
         return status, str(json.loads(raw).get("message"))
     except (ValueError, AttributeError):
         return status, raw.decode("utf-8", "replace")
+
+
+SOURCE = {"connector.class": "FileStreamSource", "name": "a", "topic": "t"}
+SINK = {"connector.class": "FileStreamSink", "name": "a", "topics": "t"}
+OVERRIDES: list[tuple[str, dict[str, str | None]]] = [
+    ("FileStreamSource", {**SOURCE, "producer.override.linger.ms": "abc"}),
+    ("FileStreamSource", {**SOURCE, "producer.override.key.serializer": "com.nope.X"}),
+    ("FileStreamSource", {**SOURCE, "producer.override.linger.ms": None}),
+    (
+        "FileStreamSource",
+        {
+            **SOURCE,
+            "producer.override.linger.ms": " 5 ",
+            "producer.override.bogus": "x",
+            "producer.override.acks": "all",
+            "producer.override.compression.type": "gzip",
+            "producer.override.bootstrap.servers": "a:1, b:2",
+            "producer.override.sasl.jaas.config": "secret",
+            "producer.override.key.serializer": "org.apache.kafka.common.serialization.StringSerializer",
+            "producer.override.partitioner.class": "org.apache.kafka.clients.producer.RoundRobinPartitioner",
+            "producer.override.enable.idempotence": "FALSE",
+            "producer.override.interceptor.classes": "a ,b",
+            "producer.override.": "x",
+            "consumer.override.max.poll.records": "5",
+            "admin.override.retries": "3",
+        },
+    ),
+    ("FileStreamSource", {**SOURCE, "topic.creation.default.partitions": "1", "admin.override.retries": "3"}),
+    ("FileStreamSink", {**SINK, "consumer.override.max.poll.records": "x5"}),
+    (
+        "FileStreamSink",
+        {
+            **SINK,
+            "errors.deadletterqueue.topic.name": "dlq",
+            "producer.override.linger.ms": "1",
+            "admin.override.retries": "3",
+            "consumer.override.enable.auto.commit": "TRUE",
+            "consumer.override.key.deserializer": "org.apache.kafka.common.serialization.StringDeserializer",
+            "consumer.override.session.timeout.ms": "1",
+            "consumer.override.auto.offset.reset": "earliest",
+            "consumer.override.isolation.level": "read_committed",
+            "consumer.override.check.crcs": "false",
+        },
+    ),
+    ("FileStreamSink", {**SINK, "producer.override.linger.ms": "1", "admin.override.retries": "3"}),
+    ("FileStreamSink", {**SINK, "consumer.override.group.id": "g"}),
+    ("FileStreamSink", {**SINK, "consumer.override.group.id": "connect-cluster"}),
+    ("FileStreamSink", {**SINK, "consumer.override.group.id": None}),
+]
+"""Validate requests with client overrides: which clients a connector has, parsing, order, errors."""
+
+
+def record_overrides(url: str, version: str) -> Path:
+    answers = []
+    for plugin, config in OVERRIDES:
+        path = f"/connector-plugins/{plugin}/config/validate"
+        status, raw = send_raw(url, "PUT", path, json.dumps(config).encode())
+        answers.append({"plugin": plugin, "config": config, "status": status, "body": json.loads(raw)})
+    out = REPO / "tests" / "live" / "recorded" / f"kafka-{version}" / "client-overrides.json"
+    out.write_text(json.dumps({"kafka_version": version, "answers": answers}, indent=1) + "\n")
+    return out
 
 
 def record(url: str, version: str) -> Path:
@@ -229,10 +296,11 @@ def main() -> None:
     parser.add_argument("--kafka-version", default=DEFAULT_KAFKA_VERSION)
     options = parser.parse_args()
     if options.url:
-        print(record(options.url.rstrip("/"), options.kafka_version))
+        url = options.url.rstrip("/")
+        print(record(url, options.kafka_version), record_overrides(url, options.kafka_version))
         return
     with KafkaWorker(kafka_version=options.kafka_version) as worker:
-        print(record(worker.url, options.kafka_version))
+        print(record(worker.url, options.kafka_version), record_overrides(worker.url, options.kafka_version))
 
 
 if __name__ == "__main__":
