@@ -3,66 +3,19 @@
 from __future__ import annotations
 
 import os
-import re
-import signal
 import subprocess
-import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import requests
+from served import MOCKCONNECT, ready, serving, start, stop
 
 from mockconnect import scenario
-
-MOCKCONNECT = [sys.executable, "-m", "mockconnect"]
-READY = re.compile(r"^mockconnect \S+ serving Kafka Connect 3\.7\.0 on (http://127\.0\.0\.1:\d+)$")
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [*MOCKCONNECT, *args], capture_output=True, text=True, timeout=60, env={**os.environ, **(env or {})}
     )
-
-
-def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:
-    return subprocess.Popen(
-        [*MOCKCONNECT, "serve", "--port", "0", "--quiet", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env={**os.environ, **(env or {})},
-    )
-
-
-def ready(process: subprocess.Popen[str]) -> str:
-    assert process.stdout is not None
-    line = process.stdout.readline().strip()
-    found = READY.match(line)
-    assert found, f"no ready line, got {line!r}; stderr: {process.stderr.read() if process.stderr else ''}"
-    return found.group(1)
-
-
-def stop(process: subprocess.Popen[str]) -> None:
-    """SIGTERM, and it exits 0; killed if it is still there for any reason."""
-    try:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            _, err = process.communicate(timeout=10)
-            assert process.returncode == 0, err
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
-
-
-@contextmanager
-def serving(*args: str, env: dict[str, str] | None = None) -> Iterator[str]:
-    process = start(*args, env=env)
-    try:
-        yield ready(process)
-    finally:
-        stop(process)
 
 
 def test_every_ready_scenario_loads_in_serve() -> None:

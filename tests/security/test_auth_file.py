@@ -5,13 +5,13 @@ from __future__ import annotations
 import base64
 import os
 import re
-import signal
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 import requests
+from served import serving
 
 from mockconnect.security import BasicAuth, SecurityConfigError, parse_auth_file
 
@@ -124,27 +124,9 @@ def test_the_password_is_never_an_option() -> None:
 def test_serve_asks_for_the_files_credentials(tmp_path: Path, how: str) -> None:
     path = write(tmp_path, "alice: secret\n")
     args = ["--auth-file", str(path)] if how == "option" else []
-    env = {**os.environ, "MOCKCONNECT_AUTH_FILE": str(path)} if how == "environment" else dict(os.environ)
-    process = subprocess.Popen(
-        [*SCRIPT, "serve", "--port", "0", "--quiet", *args],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-        env=env,
-    )
-    try:
-        assert process.stdout is not None
-        ready = READY.match(process.stdout.readline().strip())
-        assert ready
-        url = ready.group(1)
+    env = {"MOCKCONNECT_AUTH_FILE": str(path)} if how == "environment" else {}
+    with serving(*args, env=env) as url:
         assert requests.get(f"{url}/connectors", timeout=5).status_code == 401
         assert requests.get(f"{url}/connectors", auth=("alice", "secret"), timeout=5).json() == []
         assert requests.post(f"{url}/_mockconnect/reset", timeout=5).status_code == 401
         assert requests.post(f"{url}/_mockconnect/reset", auth=("alice", "secret"), timeout=5).status_code == 204
-        process.send_signal(signal.SIGTERM)
-        _, err = process.communicate(timeout=10)
-        assert process.returncode == 0, err
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import re
-import signal
 import socket
 import ssl
 import subprocess
@@ -16,6 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 from helpers import source_config
+from served import serving
 
 from mockconnect.security import SecurityConfigError, tls_context
 from mockconnect.server import MockConnect
@@ -206,20 +205,6 @@ def test_serve_refuses_a_missing_file_with_exit_2(tmp_path: Path, certificate: t
 
 def test_serve_over_https_from_the_environment(certificate: tuple[Path, Path]) -> None:
     cert, key = certificate
-    env = {**os.environ, "MOCKCONNECT_CERTFILE": str(cert), "MOCKCONNECT_KEYFILE": str(key)}
-    process = subprocess.Popen(
-        [*SCRIPT, "serve", "--port", "0", "--quiet"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-    )
-    try:
-        assert process.stdout is not None
-        line = process.stdout.readline().strip()
-        ready = READY.match(line)
-        assert ready, f"no ready line, got {line!r}"
-        assert requests.get(f"{ready.group(1)}/connectors", verify=str(cert), timeout=5).json() == []
-        process.send_signal(signal.SIGTERM)
-        out, err = process.communicate(timeout=10)
-        assert process.returncode == 0, err
-    finally:
-        if process.poll() is None:
-            process.kill()
-            process.communicate()
+    with serving(env={"MOCKCONNECT_CERTFILE": str(cert), "MOCKCONNECT_KEYFILE": str(key)}) as url:
+        assert url.startswith("https://")
+        assert requests.get(f"{url}/connectors", verify=str(cert), timeout=5).json() == []
