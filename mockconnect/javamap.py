@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Mapping
+from functools import lru_cache
 from typing import TypeVar
 
 K = TypeVar("K")
@@ -11,6 +12,7 @@ V = TypeVar("V")
 _LOAD_FACTOR = 0.75
 
 
+@lru_cache(maxsize=8192)  # config keys repeat from request to request
 def string_hash(text: str) -> int:
     """java.lang.String.hashCode over UTF-16 code units, as a signed 32-bit int."""
     data = text.encode("utf-16-be", "surrogatepass")

@@ -43,8 +43,24 @@ def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
     )
 
 
+_RESOLVERS: dict[int, tuple[Catalog, Callable[[str], str | None]]] = {}
+
+
 def class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
-    """Class.forName through Connect's plugin class loader, which also understands aliases."""
+    """Class.forName through Connect's plugin class loader, which also understands aliases.
+
+    Built once per catalog (catalogs do not change): every validate needs it."""
+    cached = _RESOLVERS.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_RESOLVERS) >= 8:
+        _RESOLVERS.clear()
+    resolver = _class_resolver(catalog)
+    _RESOLVERS[id(catalog)] = (catalog, resolver)
+    return resolver
+
+
+def _class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
     aliases = catalog.aliases()
     known = {plugin.cls for plugin in catalog.plugins} | set(catalog.other_classes)
     for keys in (*catalog.framework.values(), *(plugin.config for plugin in catalog.plugins)):

@@ -13,7 +13,7 @@ from ..cluster import ConnectCluster, CreateRequest
 from ..errors import BadRequest, Forbidden
 from . import body as jackson
 from .rawpath import JavaIntConverter, SegmentConverter
-from .reply import reply
+from .reply import gc_paused, reply
 
 View = Callable[..., Response]
 
@@ -78,7 +78,8 @@ def get_worker_info() -> Response:
 @route("listConnectors", "GET", "/connectors")
 def list_connectors() -> Response:
     expand = request.args.getlist("expand") if "expand" in request.args else None
-    return reply(cluster().list_connectors(expand))
+    with gc_paused():
+        return reply(cluster().list_connectors(expand))
 
 
 @route("createConnector", "POST", "/connectors", reads_body=True)
