@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask import Flask
 
-from mockconnect.app import create_app
+from mockconnect.http.app import create_app
 
 
 def mock() -> Flask:

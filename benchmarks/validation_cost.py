@@ -44,8 +44,8 @@ from openapi_core.testing import MockRequest
 from werkzeug.datastructures import Headers, MultiDict
 from werkzeug.wrappers import Response
 
-from mockconnect.app import create_app
-from mockconnect.contract import Contract, Operation, kafka_contract
+from mockconnect.http.app import create_app
+from mockconnect.release.contract import Contract, Operation, kafka_contract
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "benchmarks" / "results" / "validation_cost.json"

@@ -12,13 +12,13 @@ from collections.abc import Sequence
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
-from . import __version__
-from .app import DEFAULT_MAX_BODY
-from .journal import DEFAULT_LIMIT
+from mockconnect import __version__
+from mockconnect.http.app import DEFAULT_MAX_BODY
+from mockconnect.mock.journal import DEFAULT_LIMIT
 
 if TYPE_CHECKING:
-    from .clock import Clock
-    from .scenario import Scenario
+    from mockconnect.mock.scenario import Scenario
+    from mockconnect.worker.clock import Clock
 
 ENV_PREFIX = "MOCKCONNECT_"
 
@@ -127,7 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
-    from .conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
+    from mockconnect.conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
 
     add_conformance(commands)
     _add_scenario_parser(commands)
@@ -157,7 +157,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 2
     if args.command == "conformance":
-        from .conformance.cli import run as conformance
+        from mockconnect.conformance.cli import run as conformance
 
         return conformance(args)
     if args.command == "scenario":
@@ -170,8 +170,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _serve(args: argparse.Namespace) -> int:
-    from .security import SecurityConfigError
-    from .server import MockConnect
+    from mockconnect.http.security import SecurityConfigError
+    from mockconnect.server import MockConnect
 
     port = _int_option("--port", "PORT", args.port, 0, 65535)
     threads = _int_option("--threads", "THREADS", args.threads, 1, 512)
@@ -235,7 +235,8 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _clock_option(raw: str) -> Clock:
-    from .clock import Clock, ManualClock
+    from mockconnect.mock.clock import ManualClock
+    from mockconnect.worker.clock import Clock
 
     choice = raw.strip().lower()
     if choice not in ("wall", "manual"):
@@ -247,7 +248,7 @@ def _scenario_option(raw: str | None, seed: int | None) -> Scenario | None:
     """The scenario of --scenario, checked completely before the server starts (UsageError if bad)."""
     if raw is None:
         return None
-    from .scenario import ScenarioError, load
+    from mockconnect.mock.scenario import ScenarioError, load
 
     try:
         loaded = load(raw)
@@ -258,7 +259,7 @@ def _scenario_option(raw: str | None, seed: int | None) -> Scenario | None:
 
 def _scenario_command(args: argparse.Namespace) -> int:
     """``mockconnect scenario check|list|show``: 0 when all is well, 1 on problems, 2 on misuse."""
-    from . import scenario as scenarios
+    from mockconnect.mock import scenario as scenarios
 
     if args.action == "list":
         for name in scenarios.shipped_names():

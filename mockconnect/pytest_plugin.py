@@ -29,8 +29,8 @@ import pytest
 if TYPE_CHECKING:
     from flask.testing import FlaskClient
 
-    from .server import MockConnect
-    from .testing import MockConnectFixture, Options
+    from mockconnect.server import MockConnect
+    from mockconnect.testing import MockConnectFixture, Options
 
 MARKER_HELP = (
     "mockconnect(strict=True, validate_requests=True, scenario=None): options for the mockconnect fixture "
@@ -46,7 +46,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def _options(request: pytest.FixtureRequest) -> Options:
-    from .testing import Options
+    from mockconnect.testing import Options
 
     chosen: dict[str, Any] = {}
     for mark in reversed(list(request.node.iter_markers("mockconnect"))):  # the closest marker wins
@@ -95,8 +95,8 @@ def mockconnect_server(
     mockconnect_listen_address: tuple[str, int], mockconnect_server_options: dict[str, Any]
 ) -> Iterator[MockConnect]:
     """The served mock shared by this process's tests (each pytest-xdist worker has its own)."""
-    from .clock import ManualClock
-    from .server import MockConnect
+    from mockconnect.mock.clock import ManualClock
+    from mockconnect.server import MockConnect
 
     host, port = mockconnect_listen_address
     options = {"clock": ManualClock(), **mockconnect_server_options}  # tests move time themselves
@@ -107,12 +107,12 @@ def mockconnect_server(
 @pytest.fixture
 def mockconnect(request: pytest.FixtureRequest, mockconnect_server: MockConnect) -> Iterator[MockConnectFixture]:
     """The mock, reset for this test; the test fails at teardown if the mock broke its contract."""
-    from .testing import MockConnectFixture
+    from mockconnect.testing import MockConnectFixture
 
     mock = MockConnectFixture(mockconnect_server, _options(request))
     mock.start()
     if mock.options.scenario is not None:
-        from .scenario import ScenarioError
+        from mockconnect.mock.scenario import ScenarioError
 
         try:
             mock.load_scenario(mock.options.scenario)

@@ -11,12 +11,12 @@ from typing import Any
 
 from waitress.server import create_server
 
-from . import transport
-from .app import DEFAULT_MAX_BODY, create_app
-from .clock import Clock
-from .journal import DEFAULT_LIMIT, Journal
-from .security import BasicAuth, SecurityConfigError, tls_channel, tls_context
-from .state import MockState
+from mockconnect.http import transport
+from mockconnect.http.app import DEFAULT_MAX_BODY, create_app
+from mockconnect.http.security import BasicAuth, SecurityConfigError, tls_channel, tls_context
+from mockconnect.mock.journal import DEFAULT_LIMIT, Journal
+from mockconnect.mock.state import MockState
+from mockconnect.worker.clock import Clock
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 

@@ -21,17 +21,17 @@ from dataclasses import dataclass
 from types import TracebackType
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from .journal import Entry, Journal, JournalEvicted
-from .models import Connector, Json
+from mockconnect.mock.journal import Entry, Journal, JournalEvicted
+from mockconnect.worker.models import Connector, Json
 
 if TYPE_CHECKING:
     from flask import Flask
     from flask.testing import FlaskClient
 
-    from .cluster import ConnectCluster
-    from .scenario import Scenario
-    from .server import MockConnect
-    from .state import MockState
+    from mockconnect.mock.scenario import Scenario
+    from mockconnect.mock.state import MockState
+    from mockconnect.server import MockConnect
+    from mockconnect.worker.cluster import ConnectCluster
 
 _INDENT = "      "
 T = TypeVar("T")
@@ -307,7 +307,7 @@ class MockConnectFixture:
         The whole file is checked first; a bad one raises ScenarioError listing every problem and
         changes nothing. ``seed`` overrides the scenario's.
         """
-        from . import scenario as scenarios
+        from mockconnect.mock import scenario as scenarios
 
         loaded = scenario if isinstance(scenario, scenarios.Scenario) else scenarios.load(os.fspath(scenario))
         if seed is not None:

@@ -10,9 +10,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from helpers import Connect, source_config
 
-from mockconnect.app import create_app
-from mockconnect.cluster import ConnectCluster, CreateRequest
-from mockconnect.state import MockState
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
+from mockconnect.worker.cluster import ConnectCluster, CreateRequest
 
 pytest_plugins = ["pytester"]  # tests/plugin/ runs the mockconnect plugin in throwaway pytest sessions
 

@@ -1,7 +1,7 @@
-"""Build mockconnect/data/catalog-<version>.json from what a real worker reported, plus the rules
+"""Build mockconnect/release/data/<version>/catalog.json from what a real worker reported, plus the rules
 a REST dump cannot show (validators, how many tasks a connector makes, offset handling).
 
-    python tools/build_catalog.py tests/live/recorded/kafka-3.7.0 mockconnect/data/catalog-3.7.0.json
+    python tools/build_catalog.py tests/live/recorded/kafka-3.7.0 mockconnect/release/data/3.7.0/catalog.json
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Build mockconnect/data/client-configs-<version>.json: the producer, consumer and admin client
+"""Build mockconnect/release/data/<version>/client-configs.json: the producer, consumer and admin client
 ConfigDefs that validate reports for ``*.override.*`` keys, read with jshell from the release's own
 kafka-clients jar (so each definition is what ConfigDef itself holds), plus the client classes a
 CLASS-typed override can name.
@@ -87,7 +87,7 @@ def main() -> None:
         **clients,
         "classes": [name for name in classes if name.startswith(CLASS_PACKAGES)],
     }
-    out = REPO / "mockconnect" / "data" / f"client-configs-{version}.json"
+    out = REPO / "mockconnect" / "release" / "data" / version / "client-configs.json"
     out.write_text(json.dumps(document, indent=1) + "\n")
     print(out, {client: len(clients[client]) for client in CLIENTS}, len(document["classes"]), "classes")
 

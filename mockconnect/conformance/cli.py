@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from .policy import HARMLESS_CONNECTOR, check_prefix
+from mockconnect.conformance.policy import HARMLESS_CONNECTOR, check_prefix
 
 PHASE_NAMES = ("lifecycle", "examples", "coverage", "fuzzing", "stateful")
 DESCRIPTION = """\
@@ -113,8 +113,8 @@ def run(args: argparse.Namespace) -> int:
     except ImportError as exc:
         _error(f"mockconnect conformance needs {exc.name}: pip install 'mockconnect[conformance]'")
         return 2
-    from . import deviations
-    from .runner import Options, run
+    from mockconnect.conformance import deviations
+    from mockconnect.conformance.runner import Options, run
 
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
     unknown = sorted(set(phases) - set(PHASE_NAMES))
@@ -161,7 +161,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"mockconnect conformance: {exc}")
         return 2
     if args.quiet:
-        from .report import summary_lines
+        from mockconnect.conformance.report import summary_lines
 
         sys.stdout.write("\n".join(summary_lines(report)) + "\n")
     return report.exit_code

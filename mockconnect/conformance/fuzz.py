@@ -28,8 +28,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from .operations import UNROUTED, contract_path, operation_for
-from .policy import SafetyPolicy
+from mockconnect.conformance.operations import UNROUTED, contract_path, operation_for
+from mockconnect.conformance.policy import SafetyPolicy
 
 PHASES = ("examples", "coverage", "fuzzing", "stateful")
 

@@ -16,10 +16,10 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from .normalise import Answer
-from .operations import operation_for
-from .policy import ABSENT_PACKAGE, HARMLESS_CONNECTOR, SafetyPolicy
-from .targets import NO_BODY, Target
+from mockconnect.conformance.normalise import Answer
+from mockconnect.conformance.operations import operation_for
+from mockconnect.conformance.policy import ABSENT_PACKAGE, HARMLESS_CONNECTOR, SafetyPolicy
+from mockconnect.conformance.targets import NO_BODY, Target
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"

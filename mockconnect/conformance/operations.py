@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from ..resources import shipped_file
+from mockconnect.resources import shipped_file
 
 UNROUTED = "(no operation)"
 """Requests that match no documented operation: unknown paths, undocumented methods, OPTIONS."""

@@ -8,12 +8,12 @@ import time
 import xml.etree.ElementTree as ET
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .. import __version__
-from . import snapshot as snapshots
-from .results import DEVIATION, DIVERGED, FAIL, PASS, SKIPPED, Result
+from mockconnect import __version__
+from mockconnect.conformance import snapshot as snapshots
+from mockconnect.conformance.results import DEVIATION, DIVERGED, FAIL, PASS, SKIPPED, Result
 
 if TYPE_CHECKING:
-    from .runner import Runner, RunReport
+    from mockconnect.conformance.runner import Runner, RunReport
 
 _MARKS = {PASS: ".", FAIL: "F", DIVERGED: "D", DEVIATION: "d", SKIPPED: "s"}
 _WIDTH = 60

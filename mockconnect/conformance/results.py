@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from .normalise import Answer
+from mockconnect.conformance.normalise import Answer
 
 PASS = "pass"
 FAIL = "fail"

@@ -19,16 +19,16 @@ from urllib.parse import quote, urlsplit
 
 import requests
 
-from . import deviations as deviation_file
-from . import lifecycle
-from . import snapshot as snapshots
-from .fuzz import PHASES as FUZZ_PHASES
-from .normalise import Answer, differences, normalise
-from .operations import UNROUTED, operation_for
-from .policy import HARMLESS_CONNECTOR, Refused, SafetyPolicy, make_prefix, plugin_names
-from .results import DEVIATION, DIVERGED, FAIL, Result, scores, totals
-from .targets import NO_BODY, Target, origin_of
-from .transport import Guard, guard_process
+from mockconnect.conformance import deviations as deviation_file
+from mockconnect.conformance import lifecycle
+from mockconnect.conformance import snapshot as snapshots
+from mockconnect.conformance.fuzz import PHASES as FUZZ_PHASES
+from mockconnect.conformance.normalise import Answer, differences, normalise
+from mockconnect.conformance.operations import UNROUTED, operation_for
+from mockconnect.conformance.policy import HARMLESS_CONNECTOR, Refused, SafetyPolicy, make_prefix, plugin_names
+from mockconnect.conformance.results import DEVIATION, DIVERGED, FAIL, Result, scores, totals
+from mockconnect.conformance.targets import NO_BODY, Target, origin_of
+from mockconnect.conformance.transport import Guard, guard_process
 
 ALL_PHASES = ("lifecycle", *FUZZ_PHASES)
 
@@ -210,7 +210,7 @@ class Runner:
         self._fuzz_lock = threading.Lock()
         self._fuzz_count = 0
         self.fuzzer: Any = None
-        from .report import Progress
+        from mockconnect.conformance.report import Progress
 
         self.progress = Progress(options.progress)
 
@@ -223,7 +223,7 @@ class Runner:
         if options.compare_with_mock:
             factory = options.mock_factory
             if factory is None:
-                from ..server import MockConnect
+                from mockconnect.server import MockConnect
 
                 factory = MockConnect
             self.mock = factory().start()
@@ -347,7 +347,7 @@ class Runner:
     # -- fuzzing -------------------------------------------------------------------------------
 
     def _fuzz(self, phases: tuple[str, ...]) -> None:
-        from .fuzz import Fuzzer, FuzzSettings
+        from mockconnect.conformance.fuzz import Fuzzer, FuzzSettings
 
         settings = FuzzSettings(
             target_url=self.targets[0].url,
@@ -612,7 +612,7 @@ def run(options: Options) -> RunReport:
     """Run the conformance check described by ``options`` and write its reports."""
     runner = Runner(options)
     report = runner.run()
-    from .report import finish
+    from mockconnect.conformance.report import finish
 
     finish(report, runner.progress)
     return report

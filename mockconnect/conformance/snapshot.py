@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from .policy import SafetyPolicy
-from .targets import Target
+from mockconnect.conformance.policy import SafetyPolicy
+from mockconnect.conformance.targets import Target
 
 _SECRET_KEY = re.compile(r"password|secret|token|credential|jaas|api\.?key|private|\.key$", re.I)
 

@@ -9,8 +9,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from .normalise import Answer
-from .transport import Guard, make_session
+from mockconnect.conformance.normalise import Answer
+from mockconnect.conformance.transport import Guard, make_session
 
 NO_BODY: Any = object()
 """Marker: the request has no body (as opposed to a JSON ``null`` body)."""

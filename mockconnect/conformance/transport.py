@@ -26,7 +26,7 @@ from urllib.parse import unquote, urlsplit
 import requests
 from requests.adapters import HTTPAdapter
 
-from .policy import Refused, SafetyPolicy, Verdict
+from mockconnect.conformance.policy import Refused, SafetyPolicy, Verdict
 
 ExchangeObserver = Callable[[requests.PreparedRequest, requests.Response], None]
 

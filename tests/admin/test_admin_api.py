@@ -18,10 +18,10 @@ from helpers import FILE_SINK, FILE_SOURCE, error, sink_config, source_config
 from jsonschema import Draft202012Validator
 from openapi_spec_validator import validate
 
-from mockconnect.app import create_app
-from mockconnect.contract import kafka_contract
-from mockconnect.rest import admin
-from mockconnect.state import MockState
+from mockconnect.http import admin
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
+from mockconnect.release.contract import kafka_contract
 from mockconnect.testing import MockConnectFixture
 
 DOCUMENT = Path(__file__).resolve().parents[2] / "openapi" / "mockconnect-admin.yaml"

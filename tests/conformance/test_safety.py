@@ -16,7 +16,7 @@ import pytest
 import requests
 
 from mockconnect.conformance.runner import Options, run
-from mockconnect.journal import Entry
+from mockconnect.mock.journal import Entry
 from mockconnect.server import MockConnect
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"

@@ -9,7 +9,7 @@ import requests
 
 from mockconnect.conformance.policy import HARMLESS_CONNECTOR, Refused, SafetyPolicy
 from mockconnect.conformance.transport import Guard, guard_process, make_session
-from mockconnect.journal import Entry
+from mockconnect.mock.journal import Entry
 from mockconnect.server import MockConnect
 
 P = "mcconf-transport-"

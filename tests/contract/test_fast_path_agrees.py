@@ -46,9 +46,9 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.http import parse_options_header
 from werkzeug.wrappers import Response
 
-from mockconnect.app import create_app
-from mockconnect.contract import Contract
-from mockconnect.rest.reply import dump
+from mockconnect.http.app import create_app
+from mockconnect.http.reply import dump
+from mockconnect.release.contract import Contract
 
 DOCUMENT_PATH = Path(__file__).resolve().parents[2] / "openapi" / "kafka-connect.yaml"
 DOCUMENT: dict[str, Any] = yaml.safe_load(DOCUMENT_PATH.read_text(encoding="utf-8"))

@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from mockconnect.app import create_app
-from mockconnect.cluster import ConnectCluster, WorkerIdentity
-from mockconnect.state import MockState
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
+from mockconnect.worker.cluster import ConnectCluster, WorkerIdentity
 
 RECORDED = Path(__file__).resolve().parents[1] / "live" / "recorded" / "kafka-3.7.0"
 TIMING_DEPENDENT = re.compile(r"immediately|right-after|\(first poll\)")

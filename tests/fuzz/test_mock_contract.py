@@ -26,8 +26,8 @@ import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import CHECKS, load_all_checks
 
-from mockconnect.app import create_app
-from mockconnect.state import MockState
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
 
 ROOT = Path(__file__).resolve().parents[2]
 DEEP = bool(os.environ.get("MOCKCONNECT_DEEP"))

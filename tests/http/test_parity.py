@@ -6,9 +6,9 @@ import re
 
 from flask import Flask
 
-from mockconnect.cluster import ConnectCluster
-from mockconnect.contract import kafka_contract
-from mockconnect.rest.views import INTERNAL_OPERATIONS
+from mockconnect.http.views import INTERNAL_OPERATIONS
+from mockconnect.release.contract import kafka_contract
+from mockconnect.worker.cluster import ConnectCluster
 
 OPERATIONS = 27
 

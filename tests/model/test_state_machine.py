@@ -16,8 +16,8 @@ from helpers import FILE_SINK, FILE_SOURCE
 from hypothesis import HealthCheck, settings
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule
 
-from mockconnect.app import create_app
-from mockconnect.state import MockState
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
 
 NAMES = st.sampled_from(["alpha", "beta", "gamma"])
 STOPPED_TEXT = (

@@ -28,7 +28,7 @@ def test_wheel_ships_the_contract_and_catalog(wheel: zipfile.ZipFile) -> None:
     names = set(wheel.namelist())
     assert "mockconnect/_shipped/openapi/kafka-connect.yaml" in names
     assert "mockconnect/_shipped/openapi/seed/kafka-connect-rest-api.seed.yaml" in names
-    assert "mockconnect/data/catalog-3.7.0.json" in names
+    assert "mockconnect/release/data/3.7.0/catalog.json" in names
     assert "mockconnect/py.typed" in names
     shipped = wheel.read("mockconnect/_shipped/openapi/kafka-connect.yaml")
     assert shipped == (ROOT / "openapi/kafka-connect.yaml").read_bytes()

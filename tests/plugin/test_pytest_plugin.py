@@ -13,7 +13,7 @@ import requests
 from helpers import FILE_SINK, source_config
 
 from mockconnect import MockConnect
-from mockconnect.journal import JournalEvicted
+from mockconnect.mock.journal import JournalEvicted
 from mockconnect.testing import MockConnectFixture
 
 USAGE = Path(__file__).resolve().parents[2] / "README.md"
@@ -41,7 +41,7 @@ def test_the_entry_point_registers_every_fixture_and_the_marker(pytester: pytest
 
 
 def test_importing_the_plugin_does_not_load_flask() -> None:
-    code = "import sys, mockconnect.pytest_plugin; print('flask' in sys.modules, 'mockconnect.app' in sys.modules)"
+    code = "import sys, mockconnect.pytest_plugin; print('flask' in sys.modules, 'mockconnect.http.app' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
 
@@ -53,7 +53,7 @@ def test_a_session_that_does_not_use_the_fixtures_never_loads_flask(pytester: py
 
         def test_nothing_heavy_was_imported():
             assert "flask" not in sys.modules
-            assert "mockconnect.app" not in sys.modules
+            assert "mockconnect.http.app" not in sys.modules
         """
     )
     pytester.runpytest_subprocess(*UNRELATED).assert_outcomes(passed=1)

@@ -9,7 +9,7 @@ from pathlib import Path
 import requests
 from served import MOCKCONNECT, ready, serving, start, stop
 
-from mockconnect import scenario
+from mockconnect.mock import scenario
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:

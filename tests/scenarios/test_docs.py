@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from mockconnect import scenario
+from mockconnect.mock import scenario
 
 USAGE = Path(__file__).resolve().parents[2] / "README.md"
 UNRELATED = ("-p", "no:schemathesis", "-p", "no:hypothesispytest")

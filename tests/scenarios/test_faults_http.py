@@ -10,12 +10,12 @@ import pytest
 from flask.testing import FlaskClient
 from helpers import error, sink_config
 
-from mockconnect.app import create_app
 from mockconnect.clock import MANUAL_EPOCH, Clock, ManualClock
-from mockconnect.scenario import ScenarioError
-from mockconnect.state import MockState
+from mockconnect.http.app import create_app
+from mockconnect.http.transport import ConnectionDropped
+from mockconnect.mock.scenario import ScenarioError
+from mockconnect.mock.state import MockState
 from mockconnect.testing import MockConnectFixture
-from mockconnect.transport import ConnectionDropped
 
 STATUS = "/connectors/sink/status"
 

@@ -14,9 +14,9 @@ import pytest
 from flask.testing import FlaskClient
 from helpers import error
 
-from mockconnect import scenario
+from mockconnect.http.transport import ConnectionDropped
+from mockconnect.mock import scenario
 from mockconnect.testing import MockConnectFixture
-from mockconnect.transport import ConnectionDropped
 
 WORKERS = {"connect-1:8083", "connect-2:8083", "connect-3:8083"}
 REBALANCE_EXPECTED = "Request cannot be completed because a rebalance is expected"

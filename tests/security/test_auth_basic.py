@@ -14,10 +14,10 @@ import requests
 from flask.testing import FlaskClient
 from helpers import source_config
 
-from mockconnect.app import create_app
-from mockconnect.security import REFUSED, BasicAuth, JavaBase64Error, java_base64_decode
+from mockconnect.http.app import create_app
+from mockconnect.http.security import REFUSED, BasicAuth, JavaBase64Error, java_base64_decode
+from mockconnect.mock.state import MockState
 from mockconnect.server import MockConnect
-from mockconnect.state import MockState
 
 USERS = {"alice": "secret", "bob": "builder"}
 RECORDING = json.loads((Path(__file__).parent / "recorded_basic_auth_3.7.0.json").read_text(encoding="utf-8"))

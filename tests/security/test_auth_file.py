@@ -13,7 +13,7 @@ import pytest
 import requests
 from served import serving
 
-from mockconnect.security import BasicAuth, SecurityConfigError, parse_auth_file
+from mockconnect.http.security import BasicAuth, SecurityConfigError, parse_auth_file
 
 SCRIPT = [sys.executable, "-c", "import sys; from mockconnect.cli import main; sys.exit(main())"]
 READY = re.compile(r"^mockconnect \S+ serving Kafka Connect 3\.7\.0 on (http://127\.0\.0\.1:\d+)$")

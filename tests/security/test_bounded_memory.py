@@ -7,9 +7,9 @@ import logging
 import pytest
 from helpers import source_config
 
-from mockconnect.app import JOURNAL_BODY_LIMIT, create_app
+from mockconnect.http.app import JOURNAL_BODY_LIMIT, create_app
+from mockconnect.mock.state import MockState
 from mockconnect.server import MockConnect
-from mockconnect.state import MockState
 
 
 def test_the_journal_keeps_at_most_its_limit() -> None:

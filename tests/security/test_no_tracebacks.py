@@ -11,9 +11,9 @@ import requests
 from flask import Flask
 
 import mockconnect
-from mockconnect.app import create_app
+from mockconnect.http.app import create_app
+from mockconnect.mock.state import MockState
 from mockconnect.server import MockConnect
-from mockconnect.state import MockState
 
 PACKAGE = str(Path(mockconnect.__file__).parent)
 LEAKS = ("Traceback", 'File "', PACKAGE, "site-packages", '.py"', ".py'", ".py,", ".py:")

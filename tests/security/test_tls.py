@@ -16,7 +16,7 @@ import requests
 from helpers import source_config
 from served import serving
 
-from mockconnect.security import SecurityConfigError, tls_context
+from mockconnect.http.security import SecurityConfigError, tls_context
 from mockconnect.server import MockConnect
 
 SCRIPT = [sys.executable, "-c", "import sys; from mockconnect.cli import main; sys.exit(main())"]

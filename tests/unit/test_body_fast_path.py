@@ -9,8 +9,8 @@ from typing import Any
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mockconnect.errors import ConnectError
-from mockconnect.rest import body as jackson
+from mockconnect.http import body as jackson
+from mockconnect.worker.errors import ConnectError
 
 SCALARS = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False, allow_infinity=False) | st.text()
 KEYS = st.sampled_from(["name", "config", "initial_state", "initialState", "offsets", "partition", "offset", "x"])

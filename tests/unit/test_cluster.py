@@ -7,9 +7,9 @@ from typing import Any
 import pytest
 from helpers import FILE_SINK, FILE_SOURCE, sink_config, source_config
 
-from mockconnect.cluster import ConnectCluster, CreateRequest
-from mockconnect.errors import AlreadyExists, BadRequest, ConnectError, NotFound
-from mockconnect.models import State, Status
+from mockconnect.worker.cluster import ConnectCluster, CreateRequest
+from mockconnect.worker.errors import AlreadyExists, BadRequest, ConnectError, NotFound
+from mockconnect.worker.models import State, Status
 
 
 def states(cluster: ConnectCluster, name: str = "src") -> tuple[str, list[str]]:

@@ -8,11 +8,11 @@ import pytest
 from helpers import FILE_SINK, sink_config, source_config
 
 from mockconnect.clock import MANUAL_EPOCH, ManualClock
-from mockconnect.cluster import REBALANCE_TEXTS, CreateRequest
-from mockconnect.errors import Conflict, ConnectError, NotFound
-from mockconnect.faults import Delay, Drop, Respond, Timeout
-from mockconnect.scenario import ScenarioError
-from mockconnect.state import MockState
+from mockconnect.mock.effects import Delay, Drop, Respond, Timeout
+from mockconnect.mock.scenario import ScenarioError
+from mockconnect.mock.state import MockState
+from mockconnect.worker.cluster import REBALANCE_TEXTS, CreateRequest
+from mockconnect.worker.errors import Conflict, ConnectError, NotFound
 
 
 @pytest.fixture

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gc
 
-from mockconnect.rest.reply import gc_paused
+from mockconnect.http.reply import gc_paused
 
 
 def test_collection_resumes_after_the_block_even_when_it_raises() -> None:

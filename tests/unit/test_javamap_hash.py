@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from mockconnect.javamap import hash_map_entries, java_hash
+from mockconnect.worker.javamap import hash_map_entries, java_hash
 
 
 def test_hash_codes_as_the_jdk_computes_them() -> None:

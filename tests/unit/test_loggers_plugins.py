@@ -8,8 +8,8 @@ import pytest
 from helpers import FILE_SOURCE
 
 from mockconnect.clock import ManualClock
-from mockconnect.cluster import ConnectCluster
-from mockconnect.errors import BadRequest, ConnectError, Forbidden, NotFound
+from mockconnect.worker.cluster import ConnectCluster
+from mockconnect.worker.errors import BadRequest, ConnectError, Forbidden, NotFound
 
 
 def test_worker_info(cluster: ConnectCluster) -> None:

@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 from helpers import sink_config
 
-from mockconnect.cluster import ConnectCluster, CreateRequest
-from mockconnect.errors import BadRequest, ConnectError, NotFound
+from mockconnect.worker.cluster import ConnectCluster, CreateRequest
+from mockconnect.worker.errors import BadRequest, ConnectError, NotFound
 
 STOPPED_ONLY = (
     "Connectors must be in the STOPPED state before their offsets can be modified. This can be done for the "

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from mockconnect import scenario
 from mockconnect.clock import ManualClock
-from mockconnect.cluster import CreateRequest
-from mockconnect.errors import ConnectError, Forbidden
-from mockconnect.scenario import ScenarioError
-from mockconnect.state import MockState
+from mockconnect.mock import scenario
+from mockconnect.mock.scenario import ScenarioError
+from mockconnect.mock.state import MockState
+from mockconnect.worker.cluster import CreateRequest
+from mockconnect.worker.errors import ConnectError, Forbidden
 
 GOOD = """\
 version: 1

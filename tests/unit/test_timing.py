@@ -6,8 +6,8 @@ import pytest
 from helpers import sink_config
 
 from mockconnect.clock import ManualClock
-from mockconnect.cluster import REBALANCE_TEXTS, ConnectCluster, CreateRequest, Timing, WorkerIdentity
-from mockconnect.errors import Conflict, ConnectError, NotFound
+from mockconnect.worker.cluster import REBALANCE_TEXTS, ConnectCluster, CreateRequest, Timing, WorkerIdentity
+from mockconnect.worker.errors import Conflict, ConnectError, NotFound
 
 
 @pytest.fixture

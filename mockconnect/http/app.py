@@ -1,0 +1,299 @@
+"""The Flask app factory: routes, the Kafka-style gate in front of views, the journal behind them."""
+
+from __future__ import annotations
+
+import logging
+import time
+import traceback
+from typing import Any
+
+from flask import Flask, Request, Response, current_app, g, request
+from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
+
+from mockconnect.http import admin as admin_api
+from mockconnect.http import body as jackson
+from mockconnect.http import fault_effects as fault_glue
+from mockconnect.http import security, views
+from mockconnect.http.errors import envelope, http_envelope, status_for
+from mockconnect.http.rawpath import BAD_URI, RawPathRouting
+from mockconnect.http.reply import replied_body, reply
+from mockconnect.http.transport import TransportFaults
+from mockconnect.mock.journal import Entry
+from mockconnect.mock.state import MockState
+from mockconnect.release.contract import Contract, Operation, kafka_contract
+from mockconnect.worker.errors import ConnectError
+from mockconnect.worker.javamap import hash_ordered
+from mockconnect.worker.models import Json
+
+log = logging.getLogger("mockconnect")
+DEFAULT_MAX_BODY = 1024 * 1024
+_ROUTES = {item.operation_id: item for item in views.ROUTES}
+
+
+def create_app(
+    state: MockState | None = None,
+    *,
+    validate: bool = True,
+    max_body: int = DEFAULT_MAX_BODY,
+    contract: Contract | None = None,
+    admin: bool = True,
+    auth: security.BasicAuth | None = None,
+) -> Flask:
+    """A Flask app serving the Kafka Connect REST API over ``state`` (a fresh one by default).
+
+    ``admin`` adds the admin API under ``/_mockconnect/``, checked against its own contract.
+    ``auth`` asks for basic-auth credentials as Kafka's BasicAuthSecurityRestExtension does (admin API included).
+    """
+    app = Flask("mockconnect", static_folder=None)
+    app.url_map.strict_slashes = False  # Jersey accepts one optional trailing slash
+    app.url_map.merge_slashes = False  # but never an empty segment: /connectors//status is a 404
+    app.wsgi_app = RawPathRouting(app.wsgi_app)  # type: ignore[method-assign]
+    app.wsgi_app = security.ContainErrors(app.wsgi_app)  # type: ignore[method-assign]
+    app.extensions[security.AUTH_KEY] = auth
+    app.wsgi_app = TransportFaults(app.wsgi_app)  # type: ignore[method-assign]
+    app.config["MAX_CONTENT_LENGTH"] = max_body
+    app.extensions["mockconnect"] = state or MockState()
+    app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
+    views.register(app)
+    app.extensions["mockconnect.admin_contract"] = None
+    if admin:
+        admin_api.register(app)
+        app.extensions["mockconnect.admin_contract"] = admin_api.admin_contract() if validate else None
+    app.before_request(_gate)
+    app.after_request(_record)
+    app.register_error_handler(ConnectError, _connect_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _internal_error)
+    return app
+
+
+def _media_type(content_type: str) -> str | None:
+    """The ``type/subtype`` of a Content-Type header, or None when Jetty could not parse it."""
+    kind = content_type.split(";", 1)[0].strip().lower()
+    return kind if kind.count("/") == 1 and all(kind.split("/")) else None
+
+
+def _bare(error: HTTPException) -> HTTPException:
+    error.mockconnect_bare = True  # type: ignore[attr-defined]
+    return error
+
+
+def _options() -> Response:
+    """Jersey's automatic OPTIONS answer: the allowed methods, in Java HashSet order, as text.
+
+    Only when the client accepts text/plain; otherwise an empty 200 typed as the preferred
+    accepted media type (as a real 3.7.0 worker answers ``Accept: application/json``).
+    """
+    from flask import current_app
+
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    methods = list(hash_ordered(dict.fromkeys(adapter.allowed_methods())))
+    preferred = _options_media_type(request.headers.get("Accept"))
+    if preferred is None:
+        answer = Response(", ".join(methods), 200, content_type="text/plain")
+    else:
+        answer = Response(b"", 200)
+        answer.headers["Content-Type"] = preferred
+    answer.headers["Allow"] = ",".join(methods)
+    return answer
+
+
+def _options_media_type(accept: str | None) -> str | None:
+    """None when an accepted range covers text/plain (q ignored, as Jersey does), else the range
+    with the highest q (the first of equals), written as Jersey writes a MediaType."""
+    ranges: list[tuple[float, str]] = []
+    for item in (accept or "").split(","):
+        kind, *params = (part.strip() for part in item.split(";"))
+        if not kind:
+            continue
+        main, _, sub = kind.partition("/")
+        main, sub = main.lower(), (sub or "*").lower()
+        if main in ("*", "text") and sub in ("*", "plain"):
+            return None
+        quality = 1.0
+        kept = []
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 1.0
+            elif name.strip():
+                kept.append(f"{name.strip()}={value.strip()}")
+        ranges.append((quality, ";".join([f"{main}/{sub}", *kept])))
+    if not ranges:
+        return None
+    return max(ranges, key=lambda item: item[0])[1]
+
+
+def _gate() -> Response | None:
+    """Kafka's checks before a view runs: routing, then Content-Type (415), then Accept (406)."""
+    # The request and g proxies are read once: every access through a proxy looks up the context.
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()
+    ctx.mockconnect_started = time.perf_counter()
+    environ = req.environ
+    content_type = req.headers.get("Content-Type")
+    media = None if content_type is None else _media_type(content_type)
+    if environ.get(BAD_URI) or (content_type is not None and media is None):
+        # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
+        ctx.mockconnect_unrouted = True
+        raise BadRequest()
+    if req.routing_exception is not None:
+        raise _bare(req.routing_exception)
+    if "//" in environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
+        ctx.mockconnect_unrouted = True
+        raise _bare(NotFound())
+    if req.method == "OPTIONS":
+        kind = _options_media_type(req.headers.get("Accept")) or "text/plain"
+        return security.check_credentials(req, ctx, admin=False, content_type=kind) or _options()
+    endpoint = req.endpoint
+    if endpoint in admin_api.OPERATION_IDS:
+        ctx.mockconnect_operation = operation = _operation(endpoint)
+        refused = security.check_credentials(req, ctx, admin=True)
+        if refused is None:
+            _check_request(req, ctx, operation)
+        return refused
+    route = _ROUTES.get(endpoint or "")
+    if route is None:
+        return None
+    # Looked up once per request: _record checks the response against the same operation.
+    ctx.mockconnect_operation = operation = _operation(endpoint)
+    if route.consumes_json and media is not None and media not in ("application/json", "*/*", "application/*"):
+        raise _bare(UnsupportedMediaType())  # @Consumes(application/json) refuses it
+    accept = req.headers.get("Accept")
+    if accept and accept not in _ACCEPTS_JSON and req.accept_mimetypes.best_match(["application/json"]) is None:
+        raise _bare(NotAcceptable())
+    refused = security.check_credentials(req, ctx, admin=False)  # Kafka's filter runs after matching
+    if refused is not None:
+        return refused
+    if route.consumes_json and route.reads_body and media != "application/json" and req.get_data(cache=True):
+        raise UnsupportedMediaType()  # no JSON reader for the body's type: raised inside the resource
+    _check_request(req, ctx, operation)
+    state: MockState = current_app.extensions["mockconnect"]
+    if state.faults.requested:
+        return fault_glue.intercept(state, req, ctx, route.operation_id)
+    return None
+
+
+_ACCEPTS_JSON = frozenset({"application/json", "*/*", "application/*"})
+"""Accept headers that certainly take JSON, so they need no parsing."""
+
+
+def _check_request(req: Request, ctx: Any, operation: Operation | None) -> None:
+    if operation is not None and req.method not in ("HEAD", "OPTIONS"):
+        ctx.mockconnect_request_problems = operation.request_problems(
+            req.view_args or {}, req.args, req.mimetype or None, req.get_data(cache=True)
+        )
+
+
+def _operation(operation_id: str | None) -> Operation | None:
+    """The contract's view of an operation: the admin API's for admin routes, else Kafka's."""
+    from flask import current_app
+
+    if not operation_id:
+        return None
+    key = "mockconnect.admin_contract" if operation_id in admin_api.OPERATION_IDS else "mockconnect.contract"
+    contract: Contract | None = current_app.extensions[key]
+    return None if contract is None else contract.operations.get(operation_id)
+
+
+_UNSET = object()
+
+
+def _record(response: Response) -> Response:
+    """Check the answer against the contract and write the journal entry."""
+    from flask import current_app
+
+    req = request._get_current_object()  # type: ignore[attr-defined]
+    ctx = g._get_current_object()
+    state: MockState = current_app.extensions["mockconnect"]
+    has_body, body = replied_body()
+    routed = req.url_rule is not None and not ctx.get("mockconnect_unrouted")
+    operation_id = req.endpoint if routed else None
+    response_problems: list[str] = []
+    method = req.method
+    fired: fault_glue.Fired | None = ctx.get("mockconnect_fired")
+    if method not in ("HEAD", "OPTIONS") and operation_id and (fired is None or fired.checked):
+        operation = ctx.get("mockconnect_operation", _UNSET)
+        if operation is _UNSET:  # the gate stopped before it looked the operation up
+            operation = _operation(operation_id)
+        if operation is not None:
+            response_problems = operation.response_problems(
+                response.status_code, response.mimetype or None, body, response.headers, has_body
+            )
+    path = req.path
+    if response_problems:
+        log.error(
+            "mockconnect broke its contract: %s %s -> %s: %s",
+            method,
+            path,
+            response.status_code,
+            "; ".join(response_problems),
+        )
+    started = ctx.get("mockconnect_started", time.perf_counter())
+    journal = state.journal
+    journal.record(
+        Entry(
+            seq=journal.next_seq(),
+            operation_id=operation_id,
+            method=method,
+            path=path,
+            path_params=dict(req.view_args or {}),
+            query=req.args.to_dict(flat=False),
+            request_body=_request_body(req),
+            status=0 if fired is not None and fired.dropped else response.status_code,
+            response_body=_kept(body, response.content_length),
+            time=state.cluster.clock(),
+            duration_ms=(time.perf_counter() - started) * 1000,
+            request_problems=ctx.get("mockconnect_request_problems", []),
+            response_problems=response_problems,
+            error=ctx.get("mockconnect_error"),
+            faults=[] if fired is None else fired.ids,
+        )
+    )
+    return response
+
+
+JOURNAL_BODY_LIMIT = 64 * 1024
+"""Bodies larger than this are journaled as a note of their size, so the journal stays bounded."""
+
+
+def _kept(body: Json, size: int | None) -> Json:
+    """The answered body as the journal keeps it: a note of its size when it is too large."""
+    return f"<{size} bytes, not kept>" if size is not None and size > JOURNAL_BODY_LIMIT else body
+
+
+def _request_body(req: Request) -> object:
+    try:
+        raw = req.get_data(cache=True)
+    except HTTPException:
+        return None
+    if not raw:
+        return None
+    if len(raw) > JOURNAL_BODY_LIMIT:
+        return f"<{len(raw)} bytes, not kept>"
+    try:
+        return jackson.parse(raw)
+    except ConnectError:
+        return raw.decode("utf-8", "replace")
+
+
+def _connect_error(error: ConnectError) -> Response:
+    status = status_for(error)
+    return reply(envelope(status, error.message), status)
+
+
+def _http_error(error: HTTPException) -> Response:
+    status, body = http_envelope(error)
+    answer = reply(body, status)
+    if getattr(error, "mockconnect_bare", False):
+        del answer.headers["Content-Type"]
+    return answer
+
+
+def _internal_error(error: Exception) -> Response:
+    g.mockconnect_error = "".join(traceback.format_exception(error))[-JOURNAL_BODY_LIMIT:]  # the end matters most
+    log.error("mockconnect internal error on %s %s", request.method, request.path, exc_info=error)
+    return reply(envelope(500, f"mockconnect internal error: {error.__class__.__name__}"), 500)

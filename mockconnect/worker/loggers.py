@@ -1,0 +1,69 @@
+"""Logger levels: list, read and set them, as the worker's log4j does."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from mockconnect.worker.core import ClusterCore
+from mockconnect.worker.errors import BadRequest, ConnectError, NotFound
+from mockconnect.worker.models import Json
+
+LOG_LEVELS = ("OFF", "FATAL", "ERROR", "WARN", "INFO", "DEBUG", "TRACE", "ALL")
+
+
+class LoggerOps(ClusterCore):
+    """LoggingResource."""
+
+    def _effective_level(self, name: str) -> str:
+        probe = name
+        while True:
+            level = self.loggers.get(probe, (None, None))[0]
+            if level is not None:
+                return level
+            if "." not in probe:
+                return self.loggers["root"][0] or "INFO"
+            probe = probe.rsplit(".", 1)[0]
+
+    def list_loggers(self) -> dict[str, Json]:
+        with self.lock:
+            return {
+                name: {"level": level, "last_modified": modified}
+                for name, (level, modified) in sorted(self.loggers.items())
+                if level is not None
+            }
+
+    def get_logger(self, logger: str) -> dict[str, Json]:
+        with self.lock:
+            name = "root" if logger.lower() == "root" else logger
+            if name not in self.loggers:
+                raise NotFound(f"Logger {logger} not found.")
+            return {"level": self._effective_level(name), "last_modified": self.loggers[name][1]}
+
+    def set_level(
+        self, logger: str, body: Mapping[str, str | None] | None, scope: str | None = None
+    ) -> list[str] | None:
+        """Worker scope returns the affected logger names (200); cluster scope returns None (204)."""
+        if body is None:
+            raise ConnectError(self.release.text("level_map_npe"))
+        level = body.get("level")
+        if level is None:
+            raise BadRequest("Desired 'level' parameter was not specified in request.")
+        if level.upper() not in LOG_LEVELS:
+            raise NotFound(f"invalid log level '{level}'.")
+        level = level.upper()
+        with self.lock:
+            if logger.lower() == "root":
+                order = sorted(n for n in self.loggers if n != "root") + ["root"]
+            else:
+                order = sorted(n for n in self.loggers if n.startswith(logger))
+                if logger not in self.loggers:  # log4j creates the namespace logger, listed last
+                    self.loggers[logger] = (None, None)
+                    order.append(logger)
+            now = self._now_ms()
+            for name in order:
+                current = self.loggers[name][0] or self._effective_level(name)
+                if current != level:
+                    self.loggers[name] = (level, now)
+            if scope is not None and scope.lower() == "cluster":
+                return None
+            return sorted(order)

@@ -1,0 +1,298 @@
+"""Connector config validation as a distributed 3.7 worker does it, producing ConfigInfos."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from mockconnect.worker import javamap
+from mockconnect.worker.catalog import Catalog, Plugin
+from mockconnect.worker.configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
+from mockconnect.worker.errors import BadRequest, ConnectError
+from mockconnect.worker.models import Json
+from mockconnect.worker.overrides import client_override_infos
+
+_VALIDATE_HINT = (
+    "You can also find the above list of errors at the endpoint `/connector-plugins/{connectorType}/config/validate`"
+)
+NULL_VALUE = "Null value can not be supplied as the configuration value."
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerSettings:
+    """The parts of the worker config that change validation and REST answers."""
+
+    group_id: str = "connect-cluster"
+    exactly_once_source_enabled: bool = False
+
+
+def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
+    """Plugins.newConnector's lookup: a class name or a unique alias, else Kafka's 500."""
+    available = catalog.connectors()
+    matches = catalog.resolve(connector_class, available)
+    if len(matches) == 1:
+        return matches[0]
+    # An alias naming two classes is dropped, so it finds nothing, as any unknown name does.
+    other = catalog.other_classes.get(connector_class)
+    if other is not None and other != "not_a_plugin":
+        raise ConnectError(other)
+    raise ConnectError(
+        f"Failed to find any class that implements Connector and which name matches {connector_class}, "
+        f"available connectors are: {', '.join(p.desc() for p in available)}"
+    )
+
+
+_RESOLVERS: dict[int, tuple[Catalog, Callable[[str], str | None]]] = {}
+
+
+def class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
+    """Class.forName through Connect's plugin class loader, which also understands aliases.
+
+    Built once per catalog (catalogs do not change): every validate needs it."""
+    cached = _RESOLVERS.get(id(catalog))
+    if cached is not None and cached[0] is catalog:
+        return cached[1]
+    if len(_RESOLVERS) >= 8:
+        _RESOLVERS.clear()
+    resolver = _class_resolver(catalog)
+    _RESOLVERS[id(catalog)] = (catalog, resolver)
+    return resolver
+
+
+def _class_resolver(catalog: Catalog) -> Callable[[str], str | None]:
+    aliases = catalog.aliases()
+    known = {plugin.cls for plugin in catalog.plugins} | set(catalog.other_classes)
+    for keys in (*catalog.framework.values(), *(plugin.config for plugin in catalog.plugins)):
+        known.update(key.default_value for key in keys if key.type == "CLASS" and key.default_value)
+
+    def resolve(name: str) -> str | None:
+        return name if name in known else aliases.get(name)
+
+    return resolve
+
+
+_PREDICATE_KEYS = (
+    ConfigKey(
+        "predicate",
+        "STRING",
+        False,
+        None,
+        "MEDIUM",
+        "The alias of a predicate used to determine whether to apply this transformation.",
+        None,
+        "NONE",
+        "predicate",
+        (),
+        -1,
+    ),
+    ConfigKey(
+        "negate",
+        "BOOLEAN",
+        False,
+        "false",
+        "MEDIUM",
+        "Whether the configured predicate should be negated.",
+        None,
+        "NONE",
+        "negate",
+        (),
+        -1,
+    ),
+)
+_ENRICHABLE = (
+    ("transforms", "Transforms", "transformation", "Transformation"),
+    ("predicates", "Predicates", "predicate", "Predicate"),
+)
+
+
+def _enriched_keys(
+    catalog: Catalog, props: Mapping[str, str | None], checks: dict[str, Callable[[object], None]]
+) -> list[ConfigKey]:
+    """ConnectorConfig.enrich: keys for every transformation and predicate alias in ``props``."""
+    keys: list[ConfigKey] = []
+    for config, group_name, plugin_type, java_kind in _ENRICHABLE:
+        raw = props.get(config)
+        aliases = [] if raw is None or not raw.strip() else re.split(r"\s*,\s*", raw.strip())
+        candidates = [p for p in catalog.plugins if p.type == plugin_type]
+        for alias in dict.fromkeys(aliases):
+            prefix, group = f"{config}.{alias}.", f"{group_name}: {alias}"
+            type_key = ConfigKey(
+                prefix + "type",
+                "CLASS",
+                True,
+                None,
+                "HIGH",
+                f"Class for the '{alias}' {plugin_type}.",
+                group,
+                "LONG",
+                f"{java_kind} type for {alias}",
+                (),
+                0,
+                recommended=tuple(sorted(p.cls for p in candidates)),
+            )
+            keys.append(type_key)
+            if plugin_type == "transformation":
+                checks[type_key.name] = _negate_check(props, prefix)
+            type_value = props.get(type_key.name)
+            matches = catalog.resolve(type_value.strip(), candidates) if type_value else []
+            if not matches:
+                continue
+            own = list(matches[0].config)
+            if plugin_type == "transformation":  # the implicit keys mask the plugin's own of that name
+                own = [*_PREDICATE_KEYS, *(k for k in own if k.name not in ("predicate", "negate"))]
+            own.sort(key=ConfigKey.sort_key)
+            keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=1))
+    return keys
+
+
+def _negate_check(props: Mapping[str, str | None], prefix: str) -> Callable[[object], None]:
+    def check(value: object) -> None:
+        if prefix + "negate" in props and prefix + "predicate" not in props:
+            raise ConfigException(
+                f"Config '{prefix}negate' was provided but there is no config '{prefix}predicate' "
+                "defining a predicate to be negated."
+            )
+
+    return check
+
+
+def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None]) -> dict[str, Json]:
+    """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
+    connector_class = props.get("connector.class")
+    if connector_class is None:
+        raise BadRequest(
+            f"Connector config {javamap.to_string(javamap.hash_ordered(props, copied=True))} contains no connector type"
+        )
+    plugin = find_connector(catalog, connector_class)
+    checks: dict[str, Callable[[object], None]] = {}
+    framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks)]
+    classes = class_resolver(catalog)
+    framework = validate_keys(framework_keys, props, classes, checks)
+    if plugin.type == "sink":
+        _check_sink(props, framework, settings)
+    else:
+        _check_source(props, framework, settings, plugin)
+    undefined: dict[str, ConfigValue] = {}
+    for name, value in props.items():
+        if value is None:
+            target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
+            target.errors.append(NULL_VALUE)
+    defined = {key.name for key in framework_keys}
+    # A value a check added for a key no ConfigDef defines (consumer.override.group.id) is listed too.
+    undefined.update((name, value) for name, value in framework.items() if name not in defined)
+    # They share a HashMap with the framework's values, and come out in its order.
+    in_map = javamap.hash_ordered(dict.fromkeys([*framework, *undefined]))
+    undefined = {name: undefined[name] for name in in_map if name in undefined}
+    own = validate_keys(list(plugin.config), props, classes)
+
+    keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
+    keys.update((k.name, k) for k in plugin.config)
+    values = {**framework, **own}
+    configs: list[dict[str, Json]] = []
+    error_count = 0
+    for name, undefined_value in undefined.items():
+        if name not in keys:
+            configs.append({"definition": None, "value": undefined_value.info(None)})
+            error_count += len(undefined_value.errors)
+    groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
+    for key in keys.values():
+        result = values.get(key.name)
+        configs.append({"definition": key.info(), "value": result.info(key) if result else None})
+        error_count += len(result.errors) if result else 0
+    overrides, override_groups = client_override_infos(plugin.type, props, classes)
+    configs.extend(overrides)
+    groups.extend(group for group in override_groups if group not in groups)
+    return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
+
+
+def raise_if_invalid(infos: Mapping[str, Json]) -> None:
+    """DistributedHerder.maybeAddConfigErrors: the 400 listing every error, one per line."""
+    if not infos["error_count"]:
+        return
+    lines = [f"Connector configuration is invalid and contains the following {infos['error_count']} error(s):"]
+    for config in infos["configs"]:
+        if config["value"] is not None:
+            lines.extend(config["value"]["errors"])
+    lines.append(_VALIDATE_HINT)
+    raise BadRequest("\n".join(lines))
+
+
+def _blank(value: str | None) -> bool:
+    return value is None or not value.strip()
+
+
+def _check_sink(props: Mapping[str, str | None], values: dict[str, ConfigValue], settings: WorkerSettings) -> None:
+    topics, regex = props.get("topics"), props.get("topics.regex")
+    dlq = (props.get("errors.deadletterqueue.topic.name") or "").strip()
+
+    def add(name: str, message: str) -> None:
+        values[name].errors.append(message)
+
+    if not _blank(topics) and not _blank(regex):
+        message = "topics and topics.regex are mutually exclusive options, but both are set."
+        add("topics", message)
+        add("topics.regex", message)
+    if _blank(topics) and _blank(regex):
+        message = "Must configure one of topics or topics.regex"
+        add("topics", message)
+        add("topics.regex", message)
+    if dlq:
+        if not _blank(topics):
+            assert topics is not None
+            listed = [t for t in re.split(r"\s*,\s*", topics.strip()) if t]
+            if dlq in listed:
+                add(
+                    "topics",
+                    f"The DLQ topic '{dlq}' may not be included in the list of topics ('topics=[{', '.join(listed)}]') "
+                    "consumed by the connector",
+                )
+        if not _blank(regex):
+            assert regex is not None
+            try:
+                matched = re.fullmatch(regex, dlq) is not None
+            except re.error:
+                matched = False
+            if matched:
+                add(
+                    "topics.regex",
+                    f"The DLQ topic '{dlq}' may not be matched by the regex for the topics ('topics.regex={regex}') "
+                    "consumed by the connector",
+                )
+    group_override = "consumer.override.group.id"
+    if group_override in props:
+        group = props[group_override]
+        value = values.setdefault(group_override, ConfigValue(group_override, group, [], []))
+        if group == settings.group_id:
+            value.errors.append(f"Consumer group {group} conflicts with Connect worker group {settings.group_id}")
+    else:
+        name_value = values["name"]
+        if isinstance(name_value.value, str) and f"connect-{name_value.value}" == settings.group_id:
+            name_value.errors.append(
+                f"Consumer group for sink connector named {name_value.value} conflicts with Connect worker group "
+                f"{settings.group_id}"
+            )
+
+
+def _check_source(
+    props: Mapping[str, str | None], values: dict[str, ConfigValue], settings: WorkerSettings, plugin: Plugin
+) -> None:
+    eos = values["exactly.once.support"]
+    if not eos.errors and str(eos.value).lower() == "required":
+        if not settings.exactly_once_source_enabled:
+            eos.errors.append("This worker does not have exactly-once source support enabled.")
+        if not _supports_exactly_once(plugin, props):
+            eos.errors.append("The connector does not support exactly-once semantics with the provided configuration.")
+    boundary = values["transaction.boundary"]
+    if not boundary.errors and str(boundary.value).lower() == "connector":
+        boundary.errors.append(
+            "The connector does not support connector-defined transaction boundaries with the given configuration. "
+            "Please reconfigure it to use a different transaction boundary definition."
+        )
+
+
+def _supports_exactly_once(plugin: Plugin, props: Mapping[str, str | None]) -> bool:
+    rule = plugin.offsets.get("exactly_once")
+    if rule == "when_file_set":
+        return bool(props.get("file"))
+    return bool(rule)
