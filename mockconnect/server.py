@@ -21,6 +21,10 @@ from mockconnect.worker.clock import Clock
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
 
 
+IDLE_POLL_SECONDS = 1
+"""How long the server's poll waits with nothing to do; stop() does not wait for it."""
+
+
 class MockConnect:
     """A mock Kafka Connect worker served over HTTP on a daemon thread.
 
@@ -64,7 +68,9 @@ class MockConnect:
             threads=threads,
             ident="",
             clear_untrusted_proxy_headers=True,
-            asyncore_loop_timeout=0.25,
+            # An int: waitress converts this option with int(), so 0.25 became 0, a poll that never
+            # sleeps (a busy loop). stop() wakes the loop through its trigger, so a long timeout is free.
+            asyncore_loop_timeout=IDLE_POLL_SECONDS,
             url_scheme="http" if tls is None else "https",
         )
         transport.install(self._server)  # connection resets, closes and dribbles for fault scenarios

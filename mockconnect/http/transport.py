@@ -113,6 +113,23 @@ def _dribble(body: bytes, chunks: int, duration: float) -> Iterator[bytes]:
 class FaultTask(WSGITask):  # type: ignore[misc]
     """waitress's WSGI task, able to drop its connection and to flush each piece of a dribble."""
 
+    _bodiless = False
+
+    def build_response_header(self) -> bytes:
+        # waitress closes the connection after every HTTP/1.1 answer without a Content-Length, even
+        # a 204, which has no body to delimit; Jetty keeps it open, so the mock does too.
+        self._bodiless = self.version == "1.1" and not self.has_body and not self.close_on_finish
+        self._bodiless = self._bodiless and self.request.headers.get("CONNECTION", "").lower() != "close"
+        try:
+            header: bytes = super().build_response_header()
+        finally:
+            self._bodiless = False
+        return header
+
+    def set_close_on_finish(self) -> None:
+        if not self._bodiless:
+            super().set_close_on_finish()
+
     def service(self) -> None:
         try:
             self.start()
