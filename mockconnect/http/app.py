@@ -220,8 +220,9 @@ def _record(response: Response) -> Response:
         if operation is _UNSET:  # the gate stopped before it looked the operation up
             operation = _operation(operation_id)
         if operation is not None:
+            encoded = None if response.is_streamed else response.get_data()
             response_problems = operation.response_problems(
-                response.status_code, response.mimetype or None, body, response.headers, has_body
+                response.status_code, response.mimetype or None, body, response.headers, has_body, encoded
             )
     path = req.path
     if response_problems:

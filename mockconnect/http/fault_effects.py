@@ -74,7 +74,7 @@ def _run_view(req: Request) -> None:
 def _respond(answer: Respond, ctx: Any) -> Response:
     headers = dict(answer.headers)
     if answer.has_body:
-        return reply(answer.body, answer.status, **headers)
+        return reply(answer.body, answer.status, headers)
     ctx.pop("mockconnect_body", None)
     empty = Response(b"", answer.status, headers=headers)
     del empty.headers["Content-Type"]

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import gc
 import json
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
+import orjson
 from flask import Response, g
 
 from mockconnect.worker.models import Json
@@ -33,8 +34,22 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def dump(body: Json) -> bytes:
-    """Jackson-like compact JSON; non-ASCII characters are written raw, lone surrogates escaped."""
+_FAST_OPTIONS = orjson.OPT_PASSTHROUGH_SUBCLASS
+"""Numbers that keep their source text (JsonInt, JsonFloat) and ints beyond 64 bits go the slow way."""
+
+
+def dump(body: Json, *, plain: bool = False) -> bytes:
+    """Jackson-like compact JSON; non-ASCII characters are written raw, lone surrogates escaped.
+
+    ``plain`` promises a body of strings, ints, booleans and nulls only (no floats, whose exponents
+    orjson writes differently), for which orjson writes the same bytes as the standard encoder,
+    ten times faster; anything it refuses (a lone surrogate, a subclass) falls back.
+    """
+    if plain:
+        try:
+            return orjson.dumps(body, option=_FAST_OPTIONS)
+        except TypeError:
+            pass
     text = _COMPACT.encode(body)
     try:
         return text.encode("utf-8")
@@ -42,15 +57,19 @@ def dump(body: Json) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
-def reply(body: Json, status: int = 200, **headers: str) -> Response:
-    """A JSON response; ``body=None`` with 202/204 means an empty body, as Kafka sends."""
+def reply(body: Json, status: int = 200, headers: Mapping[str, str] | None = None, *, plain: bool = False) -> Response:
+    """A JSON response; ``body=None`` with 202/204 means an empty body, as Kafka sends.
+
+    ``plain``: the body has no floats (see :func:`dump`), as every connector, task, config, status
+    and logger answer.
+    """
     if body is None and status in (202, 204):
         g.mockconnect_body = _NO_BODY
         empty = Response(b"", status, headers=headers)
         del empty.headers["Content-Type"]
         return empty
     g.mockconnect_body = body
-    return Response(dump(body), status, headers=headers, mimetype="application/json")
+    return Response(dump(body, plain=plain), status, headers=headers, mimetype="application/json")
 
 
 def replied_body() -> tuple[bool, Json]:

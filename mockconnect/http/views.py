@@ -69,7 +69,7 @@ def _location(name: str) -> str:
 
 @route("getWorkerInfo", "GET", "/", consumes_json=False)
 def get_worker_info() -> Response:
-    return reply(cluster().get_worker_info())
+    return reply(cluster().get_worker_info(), plain=True)
 
 
 # -- ConnectorsResource ------------------------------------------------------------------------
@@ -79,19 +79,19 @@ def get_worker_info() -> Response:
 def list_connectors() -> Response:
     expand = request.args.getlist("expand") if "expand" in request.args else None
     with gc_paused():
-        return reply(cluster().list_connectors(expand))
+        return reply(cluster().list_connectors(expand), plain=True)
 
 
 @route("createConnector", "POST", "/connectors", reads_body=True)
 def create_connector() -> Response:
     decoded = jackson.as_create_request(_body())
     created = cluster().create_connector(None if decoded is None else CreateRequest(*decoded))
-    return reply(created, 201, Location=_location(str(created["name"])))
+    return reply(created, 201, {"Location": _location(str(created["name"]))})
 
 
 @route("getConnector", "GET", CONNECTOR)
 def get_connector(connector: str) -> Response:
-    return reply(cluster().get_connector(connector))
+    return reply(cluster().get_connector(connector), plain=True)
 
 
 @route("deleteConnector", "DELETE", CONNECTOR)
@@ -102,20 +102,20 @@ def delete_connector(connector: str) -> Response:
 
 @route("getConnectorConfig", "GET", CONNECTOR + "/config")
 def get_connector_config(connector: str) -> Response:
-    return reply(cluster().get_connector_config(connector))
+    return reply(cluster().get_connector_config(connector), plain=True)
 
 
 @route("putConnectorConfig", "PUT", CONNECTOR + "/config", reads_body=True)
 def put_connector_config(connector: str) -> Response:
     created, info = cluster().put_connector_config(connector, jackson.as_string_map(_body()))
     if created:
-        return reply(info, 201, Location=_location(connector))
+        return reply(info, 201, {"Location": _location(connector)})
     return reply(info)
 
 
 @route("getConnectorStatus", "GET", CONNECTOR + "/status")
 def get_connector_status(connector: str) -> Response:
-    return reply(cluster().get_connector_status(connector))
+    return reply(cluster().get_connector_status(connector), plain=True)
 
 
 @route("restartConnector", "POST", CONNECTOR + "/restart")
@@ -144,17 +144,17 @@ def stop_connector(connector: str) -> Response:
 
 @route("listConnectorTasks", "GET", CONNECTOR + "/tasks")
 def list_connector_tasks(connector: str) -> Response:
-    return reply(cluster().list_connector_tasks(connector))
+    return reply(cluster().list_connector_tasks(connector), plain=True)
 
 
 @route("getTasksConfig", "GET", CONNECTOR + "/tasks-config")
 def get_tasks_config(connector: str) -> Response:
-    return reply(cluster().get_tasks_config(connector))
+    return reply(cluster().get_tasks_config(connector), plain=True)
 
 
 @route("getTaskStatus", "GET", TASK + "/status")
 def get_task_status(connector: str, task: int | None) -> Response:
-    return reply(cluster().get_task_status(connector, _task_id(task)))
+    return reply(cluster().get_task_status(connector, _task_id(task)), plain=True)
 
 
 @route("restartTask", "POST", TASK + "/restart")
@@ -171,7 +171,7 @@ def _task_id(task: int | None) -> int:
 
 @route("getConnectorActiveTopics", "GET", CONNECTOR + "/topics")
 def get_connector_active_topics(connector: str) -> Response:
-    return reply(cluster().get_connector_active_topics(connector))
+    return reply(cluster().get_connector_active_topics(connector), plain=True)
 
 
 @route("resetConnectorActiveTopics", "PUT", CONNECTOR + "/topics/reset")
@@ -243,12 +243,12 @@ def validate_connector_config(plugin: str) -> Response:
 
 @route("listLoggers", "GET", "/admin/loggers")
 def list_loggers() -> Response:
-    return reply(cluster().list_loggers())
+    return reply(cluster().list_loggers(), plain=True)
 
 
 @route("getLogger", "GET", "/admin/loggers/<segment:logger>")
 def get_logger(logger: str) -> Response:
-    return reply(cluster().get_logger(logger))
+    return reply(cluster().get_logger(logger), plain=True)
 
 
 @route("setLevel", "PUT", "/admin/loggers/<segment:logger>", reads_body=True)

@@ -111,6 +111,8 @@ class Operation:
     body_required: bool = False
     body_content: dict[str, Any] | None = None
     responses: dict[str, ResponseRule] = field(default_factory=dict)
+    _checked_bodies: dict[tuple[int, str | None, bytes], list[str]] = field(default_factory=dict, repr=False)
+    """Schema problems of bodies already checked, by (status, media type, encoded body)."""
 
     def request_problems(
         self,
@@ -143,9 +145,19 @@ class Operation:
         return problems
 
     def response_problems(
-        self, status: int, mimetype: str | None, data: Json, headers: HeaderNames, has_body: bool
+        self,
+        status: int,
+        mimetype: str | None,
+        data: Json,
+        headers: HeaderNames,
+        has_body: bool,
+        encoded: bytes | None = None,
     ) -> list[str]:
-        """What about this response breaks the contract (empty when it conforms)."""
+        """What about this response breaks the contract (empty when it conforms).
+
+        ``encoded``, the body as sent, lets a body that was checked before skip the schema: a
+        polling client sees the same few answers over and over.
+        """
         rule = self.responses.get(str(status)) or self.responses.get(f"{status // 100}XX")
         rule = rule or self.responses.get("default")
         if rule is None:
@@ -161,11 +173,28 @@ class Operation:
         if not has_body:
             return [*problems, f"status {status} must have a body"]
         if validator is not None:
-            problems.extend(_schema_problems("response body", validator, data))
+            problems.extend(self._body_problems(status, mimetype, validator, data, encoded))
         return problems
+
+    def _body_problems(
+        self, status: int, mimetype: str | None, validator: Any, data: Json, encoded: bytes | None
+    ) -> list[str]:
+        if encoded is None or len(encoded) > _CACHED_BODY_LIMIT:
+            return _schema_problems("response body", validator, data)
+        key = (status, mimetype, encoded)
+        known = self._checked_bodies.get(key)
+        if known is None:
+            if len(self._checked_bodies) >= _CACHED_BODIES:
+                self._checked_bodies.clear()
+            known = self._checked_bodies[key] = _schema_problems("response body", validator, data)
+        return list(known)
 
 
 _MISSING = object()
+_CACHED_BODIES = 1024
+"""Checked bodies remembered per operation; the memory is forgotten whole when it is full."""
+_CACHED_BODY_LIMIT = 256 * 1024
+"""Larger bodies are checked every time rather than kept."""
 
 
 def _find_media(content: Mapping[str, Any], mimetype: str | None) -> Any:
