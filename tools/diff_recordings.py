@@ -481,6 +481,47 @@ def report(old: Recording, new: Recording) -> str:
     return "\n".join(out)
 
 
+def jar_version(jars: list[str], artifact: str) -> str:
+    """The version of ``artifact`` among jar file names, or an em dash if it is not there."""
+    for name in jars:
+        match = re.fullmatch(rf"{re.escape(artifact)}-(\d[\w.+-]*)\.jar", name)
+        if match:
+            return match.group(1)
+    return "—"
+
+
+TABLE_COLUMNS = (
+    ("connect-runtime", "lib", "connect-runtime"),
+    ("kafka_2.13 (broker)", "lib", "kafka_2.13"),
+    ("kafka-clients", "lib", "kafka-clients"),
+    ("connect-mirror", "lib", "connect-mirror"),
+    ("connect-mirror-client", "lib", "connect-mirror-client"),
+    ("plugin.path: connect-file", "plugin.path", "connect-file"),
+    ("jetty-server", "lib", "jetty-server"),
+    ("jersey-server", "lib", "jersey-server"),
+    ("jackson-databind", "lib", "jackson-databind"),
+    ("reload4j", "lib", "reload4j"),
+    ("log4j-core", "lib", "log4j-core"),
+)
+
+
+def table(specs: list[str]) -> str:
+    """Markdown table: per recorded release, the jar versions the worker ran and its start-up time."""
+    head = ["release", *(c[0] for c in TABLE_COLUMNS), "lib jars", "broker+worker start (s)"]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for spec in specs:
+        rec = open_recording(spec)
+        jars = rec.meta.get("jars") or {}
+        timings = rec.meta.get("startup_timings") or {}
+        start = "—"
+        if "rest_writable" in timings:
+            start = f"{timings['rest_writable'] - timings.get('resolve_jars', 0.0):.1f}"
+        cells = [rec.version, *(jar_version(jars.get(folder, []), art) for _, folder, art in TABLE_COLUMNS)]
+        cells += [str(len(jars.get("lib", []))) if jars else "—", start]
+        rows.append("| " + " | ".join(cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def pairs(items: list[str]) -> Iterable[tuple[str, str]]:
     return zip(items, items[1:], strict=False)
 
@@ -490,8 +531,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("old", nargs="?", help="older recording: folder or version (e.g. 3.8.1)")
     parser.add_argument("new", nargs="?", help="newer recording: folder or version")
     parser.add_argument("--chain", nargs="+", metavar="V", help="versions in order: diff each consecutive pair")
+    parser.add_argument("--table", nargs="+", metavar="V", help="only print the jar table of these recordings")
     parser.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
     args = parser.parse_args(argv)
+    if args.table:
+        sys.stdout.write(table(args.table))
+        return 0
     if args.chain:
         specs = list(pairs(args.chain))
     elif args.old and args.new:
