@@ -317,6 +317,8 @@ def diff_plugin_configs(old: Recording, new: Recording) -> list[str]:
         diffs = json_diff(a[klass], b[klass])
         for line in diffs:
             generic = re.sub(r"^`\$\[[^\]]+\]", "`$[*]", line)
+            generic = re.sub(r"removed \(was -?\d+\)$", "removed (was <n>)", generic)
+            generic = re.sub(r"added: -?\d+$", "added: <n>", generic)
             shift = re.fullmatch(r"`\$\[\*\]\.(order\w*)`: (-?\d+) -> (-?\d+)", generic)
             if shift:
                 generic = f"`$[*].{shift.group(1)}` shifted by {int(shift.group(3)) - int(shift.group(2)):+d}"
@@ -527,6 +529,29 @@ def table(specs: list[str]) -> str:
     return "\n".join(rows) + "\n"
 
 
+def status_matrix(specs: list[str]) -> str:
+    """Markdown table of every settled probe whose status code is not the same in all recordings."""
+    recordings = [open_recording(spec) for spec in specs]
+    tables = [{r["name"]: r for r in rec.load("probes.json") or []} for rec in recordings]
+    names: list[str] = []
+    for table_ in tables:
+        names.extend(n for n in table_ if n not in names)
+    head = ["probe", "request", *(rec.version for rec in recordings)]
+    rows = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for name in names:
+        records = [t.get(name) for t in tables]
+        if any(r is not None and (r.get("racy") or is_racy(name)) for r in records):
+            continue
+        statuses = [str(r["response"]["status"]) if r else "—" for r in records]
+        if len({s for s in statuses if s != "—"}) <= 1:
+            continue
+        request = next(r for r in records if r)["request"]
+        target = request["path"] + ("?" + request["query"] if request["query"] else "")
+        cells = [f"`{name}`", f"{request['method']} `{target}`", *statuses]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
 def pairs(items: list[str]) -> Iterable[tuple[str, str]]:
     return zip(items, items[1:], strict=False)
 
@@ -537,8 +562,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("new", nargs="?", help="newer recording: folder or version")
     parser.add_argument("--chain", nargs="+", metavar="V", help="versions in order: diff each consecutive pair")
     parser.add_argument("--table", nargs="+", metavar="V", help="only print the jar table of these recordings")
+    parser.add_argument(
+        "--status-matrix", nargs="+", metavar="V", help="only print the probes whose status differs across these"
+    )
     parser.add_argument("--output", type=Path, help="write the Markdown here instead of stdout")
     args = parser.parse_args(argv)
+    if args.status_matrix:
+        sys.stdout.write(status_matrix(args.status_matrix))
+        return 0
     if args.table:
         sys.stdout.write(table(args.table))
         return 0
