@@ -22,7 +22,9 @@ class Release:
     ``file``, ``mirror`` and ``mirror_client`` are the versions of ``connect-file``,
     ``connect-mirror`` and ``connect-mirror-client``: the release's own where Maven Central serves
     them, else the newest older one that it serves. ``test_plugins`` is the ``connect-test-plugins``
-    version used with ``--test-plugins`` (``None``: none is served for this line).
+    version used with ``--test-plugins`` (``None``: none is served for this line). ``moved_utils``
+    names the ``org.apache.kafka.common.utils`` classes that the older plugin jars need and this
+    runtime only has under ``...utils.internals``.
     """
 
     version: str
@@ -31,6 +33,9 @@ class Release:
     mirror_client: str
     test_plugins: str | None
     logging: str
+    # Classes the older plugin jars call that this runtime moved (4.4 moved AppInfoParser and
+    # Exit to org.apache.kafka.common.utils.internals): a delegating shim is put on the class path.
+    moved_utils: tuple[str, ...] = ()
 
     @property
     def minor(self) -> str:
@@ -69,7 +74,7 @@ RELEASES: tuple[Release, ...] = (
     _same("4.1.2", "4.0.2", LOG4J2),
     Release("4.2.2", "4.2.0", "4.2.1", "4.2.0", "4.0.2", LOG4J2),
     Release("4.3.2", "4.3.1", "4.3.1", "4.3.1", "4.3.1", LOG4J2),
-    Release("4.4.0", "4.3.1", "4.3.1", "4.3.1", "4.3.1", LOG4J2),
+    Release("4.4.0", "4.3.1", "4.3.1", "4.3.1", "4.3.1", LOG4J2, ("AppInfoParser", "Exit")),
 )
 _BY_VERSION = {release.version: release for release in RELEASES}
 # A minor line stands for its newest supported patch (3.7 -> 3.7.2, not 3.7.0).

@@ -25,6 +25,7 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any
 
+from mockconnect.live.compat import SHIM_JAR, ShimError, build_shim
 from mockconnect.live.releases import (
     LOG4J2,
     LOG4J2_VERSION,
@@ -189,6 +190,7 @@ class KafkaJars:
     plugins: Path
     test_plugins: Path | None = None
     logging: str = "reload4j"
+    shim: Path | None = None
 
     @property
     def classpath(self) -> str:
@@ -199,6 +201,8 @@ class KafkaJars:
         they are listed but cannot be instantiated.
         """
         paths = [self.lib / "*"]
+        if self.shim is not None:
+            paths.append(self.shim)
         if self.test_plugins is not None:
             paths.append(self.test_plugins / "*")
         return os.pathsep.join(str(path) for path in paths)
@@ -334,8 +338,16 @@ def resolve_jars(
             )
             _run_mvn(pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"])
             _write_marker(home / _MARKER, version, lib, plugins)
+        shim = None
+        if release.moved_utils:
+            shim = home / "shim" / SHIM_JAR
+            if not shim.is_file():
+                try:
+                    build_shim(release.moved_utils, lib, shim.parent)
+                except ShimError as err:
+                    raise WorkerError(str(err)) from None
         if not test_plugins:
-            return KafkaJars(version, home, lib, plugins, logging=release.logging)
+            return KafkaJars(version, home, lib, plugins, logging=release.logging, shim=shim)
         if release.test_plugins is None:
             raise WorkerError(f"Maven Central serves no connect-test-plugins jar usable with Kafka {version}")
         if not _marker_ok(home / _TEST_MARKER, tests_dir):
@@ -351,7 +363,7 @@ def resolve_jars(
             )
             _run_mvn(pom, ["dependency:copy-dependencies@test-plugins"])
             _write_marker(home / _TEST_MARKER, version, tests_dir)
-        return KafkaJars(version, home, lib, plugins, tests_dir, release.logging)
+        return KafkaJars(version, home, lib, plugins, tests_dir, release.logging, shim)
 
 
 def _free_port() -> int:
@@ -827,8 +839,22 @@ class KafkaWorker:
                     break
                 if status == 400:
                     raise WorkerError(f"the readiness probe was rejected: {answer}")
+                self._check_plugin_scan()
                 last = f"{status} {answer}"
                 time.sleep(0.25)
+
+    def _check_plugin_scan(self) -> None:
+        """Fail at once if the worker could not load a stock plugin (e.g. a class it needs moved)."""
+        assert self.run_dir is not None
+        lines = _tail_lines(self.run_dir / "logs" / "connect.out", 4000)
+        failed = sorted(
+            {m.group(1) for line in lines if (m := re.search(r"Failed to get plugin version for class (\S+)", line))}
+        )
+        if failed:
+            causes = sorted({line.strip() for line in lines if "NoClassDefFoundError" in line})
+            raise WorkerError(
+                f"the worker could not load {', '.join(failed)}: {'; '.join(causes[:3]) or 'see connect.out'}"
+            )
 
     # -- stopping --------------------------------------------------------------------------
 
