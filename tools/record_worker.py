@@ -19,6 +19,7 @@ REPO = Path(__file__).resolve().parents[1]
 if str(REPO) not in sys.path:
     sys.path.insert(0, str(REPO))
 
+from mockconnect.live.releases import find_release  # noqa: E402
 from mockconnect.live.worker import DEFAULT_KAFKA_VERSION, KafkaWorker, WorkerError, port_is_free  # noqa: E402
 
 KEPT_HEADERS = ("content-type", "location", "allow", "content-length", "transfer-encoding")
@@ -44,7 +45,23 @@ RACY_NAMES = {
     "tp.conn-fail.after-pause",
     "tp.conn-fail.after-resume",
     "tp.task-fail.after-resume",
+    # reads right after a PATCH of the config: a rebalance may be pending (500 in 3.9.2)
+    "rel.patch.add-key.get",
+    "rel.patch.null-removes.get",
+    "rel.patch.number-value.get",
+    "rel.patch.rename.get",
+    "rel.patch.rename.connector",
+    "rel.patch.status",
+    "rel.tasks-config.restart-plan",
+    "names.put-padded-path.get-trimmed",  # 500 "a rebalance is expected" right after the PUT in 4.0.2
+    "loggers.put.cluster-scope.list",  # the second cluster-scope level may or may not be applied yet
+    "sink.bad-file.restart-include-tasks",  # the plan may or may not still carry the old trace
+    "offsets.src.stopped.get-after-patch",  # two partitions, listed in either order
 }
+
+
+# A wait whose every answer was 404 for this long stops: the connector was never created.
+GIVE_UP_ON_404 = 15.0
 
 
 def is_racy(name: str) -> bool:
@@ -72,6 +89,7 @@ class Recorder:
         self.records: list[Record] = []
         self.timings: dict[str, float] = {}
         self._names: set[str] = set()
+        self.undeletable: set[str] = set()
 
     # -- sending ---------------------------------------------------------------------------
 
@@ -168,8 +186,11 @@ class Recorder:
         first = self.exchange(method, target)
         last = first
         polls = 1
+        only_404 = status_of(first) == 404
         while not done(last["response"]["status"], last["response"]["body_json"]):
-            if time.monotonic() - began > timeout:
+            only_404 = only_404 and status_of(last) == 404
+            # Nothing to wait for when the thing never appeared (e.g. a release that refused the create).
+            if time.monotonic() - began > timeout or (only_404 and time.monotonic() - began > GIVE_UP_ON_404):
                 return self.keep(
                     name,
                     last,
@@ -233,7 +254,12 @@ def sweep(rec: Recorder, label: str) -> None:
     """Delete (and record deleting) every connector a step left behind, e.g. after a surprise 201."""
     names = body_of(rec.exchange("GET", "/connectors"))
     for name in names or []:
-        rec.call(f"cleanup.{label}.{name}", "DELETE", f"/connectors/{quote(name)}")
+        if name in rec.undeletable:
+            continue
+        record = rec.call(f"cleanup.{label}.{name}", "DELETE", f"/connectors/{quote(name)}")
+        if status_of(record) not in (204, 404):
+            # e.g. Jetty 12 (Kafka 4.x) answers 400 to %2F, %2E and %25 in a path: try once only
+            rec.undeletable.add(name)
 
 
 # ------------------------------------------------------------------------------------------------
@@ -1184,13 +1210,16 @@ def probe_names(rec: Recorder, files: Path) -> None:
         record = rec.call(
             f"names.{label}.create", "POST", "/connectors", {"name": name, "config": cfg, "initial_state": "STOPPED"}
         )
+        if status_of(record) == 500 and "initial_state" in record["response"]["body_text"]:
+            # 3.6 knows no initial_state (KIP-980): create it running, so the name probes still apply
+            record = rec.call(f"names.{label}.create-running", "POST", "/connectors", {"name": name, "config": cfg})
         if status_of(record) == 201:
             # settle first, so that the probes below do not depend on how fast the status appears
             until = time.monotonic() + 30
             while time.monotonic() < until:
                 segment = "%2E%2E" if name == ".." else quote(name.strip())
-                if status_of(rec.exchange("GET", f"/connectors/{segment}/status")) == 200:
-                    break
+                if status_of(rec.exchange("GET", f"/connectors/{segment}/status")) in (200, 400):
+                    break  # 400: the HTTP layer refuses the path (Jetty 12), waiting changes nothing
                 time.sleep(0.1)
         return record
 
@@ -1595,6 +1624,141 @@ def probe_internal(rec: Recorder) -> None:
     rec.call("internal.fence.get", "GET", "/connectors/x/fence")
 
 
+def plugin_versions(rec: Recorder) -> dict[str, str]:
+    """Class -> version of every plugin the worker lists (connect-file may be older than the runtime)."""
+    listed = body_of(rec.exchange("GET", "/connector-plugins?connectorsOnly=false")) or []
+    return {item["class"]: item.get("version", "") for item in listed if isinstance(item, dict)}
+
+
+def probe_releases(rec: Recorder, files: Path) -> None:
+    """Endpoints and parameters that later releases added, asked of every release alike.
+
+    /health (3.9), PATCH /connectors/{c}/config (3.8), ?version= on plugin config and the
+    *.plugin.version keys (4.1), connector-level config providers in validate (4.4).
+    """
+    # GET /health
+    rec.call("rel.health.get", "GET", "/health")
+    rec.call("rel.health.trailing-slash", "GET", "/health/")
+    rec.call("rel.health.head", "HEAD", "/health")
+    rec.call("rel.health.post", "POST", "/health")
+    rec.raw("rel.health.accept-text-plain", "GET", "/health", headers={"Accept": "text/plain"})
+
+    # PATCH /connectors/{c}/config
+    cfg = {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(files / "patch-in.txt"), "topic": "patch-t"}
+    path = "/connectors/patch-src/config"
+    rec.call("rel.patch.create", "POST", "/connectors", {"name": "patch-src", "config": cfg})
+    rec.wait("rel.patch.created", "GET", "/connectors/patch-src/status", state_is("RUNNING", 1))
+    rec.call("rel.patch.add-key", "PATCH", path, {"batch.size": "5"})
+    rec.call("rel.patch.add-key.get", "GET", path)
+    rec.call("rel.patch.null-removes", "PATCH", path, {"batch.size": None})
+    rec.call("rel.patch.null-removes.get", "GET", path)
+    rec.call("rel.patch.same-config", "PATCH", path, {"topic": "patch-t"})
+    rec.call("rel.patch.invalid", "PATCH", path, {"tasks.max": "0"})
+    rec.call("rel.patch.remove-class", "PATCH", path, {"connector.class": None})
+    rec.call("rel.patch.empty-object", "PATCH", path, {})
+    rec.call("rel.patch.number-value", "PATCH", path, {"batch.size": 7})
+    rec.call("rel.patch.number-value.get", "GET", path)
+    rec.call("rel.patch.rename", "PATCH", path, {"name": "renamed"})
+    rec.call("rel.patch.rename.get", "GET", path)
+    rec.call("rel.patch.rename.connector", "GET", "/connectors/patch-src")
+    rec.raw("rel.patch.empty-body", "PATCH", path, "", {"Content-Type": JSON})
+    rec.raw("rel.patch.literal-null", "PATCH", path, "null", {"Content-Type": JSON})
+    rec.raw("rel.patch.array", "PATCH", path, "[]", {"Content-Type": JSON})
+    rec.raw("rel.patch.malformed", "PATCH", path, "{", {"Content-Type": JSON})
+    rec.raw("rel.patch.text-plain", "PATCH", path, '{"a": "b"}', {"Content-Type": "text/plain"})
+    rec.call("rel.patch.unknown-connector", "PATCH", "/connectors/nope/config", {"batch.size": "5"})
+    rec.call("rel.patch.status", "GET", "/connectors/patch-src/status")
+    rec.call("rel.patch.delete", "DELETE", "/connectors/patch-src")
+
+    # GET /connector-plugins/{p}/config?version=
+    versions = plugin_versions(rec)
+    file_version = versions.get(FILE_SOURCE, "0")
+    for label, query in (
+        ("installed", f"?version={file_version}"),
+        ("range", f"?version=[{file_version},]"),
+        ("absent-version", "?version=9.9.9"),
+        ("bad-range", "?version=[bad"),
+        ("empty", "?version="),
+    ):
+        rec.call(f"rel.plugin-config.file-source.{label}", "GET", f"/connector-plugins/FileStreamSource/config{query}")
+    rec.call(
+        "rel.plugin-config.regexrouter.absent-version",
+        "GET",
+        f"/connector-plugins/{TRANSFORMS}.RegexRouter/config?version=9.9.9",
+    )
+    rec.call("rel.plugin-config.unknown.with-version", "GET", "/connector-plugins/Nope/config?version=1.0")
+
+    # *.plugin.version keys in validate and create
+    source = {
+        "connector.class": FILE_SOURCE,
+        "name": "pv",
+        "tasks.max": "1",
+        "file": str(files / "pv.txt"),
+        "topic": "t",
+    }
+    validate = "/connector-plugins/FileStreamSource/config/validate"
+    for label, extra in (
+        ("installed", {"connector.plugin.version": file_version}),
+        ("absent", {"connector.plugin.version": "9.9.9"}),
+        ("bad-range", {"connector.plugin.version": "[bad"}),
+        (
+            "converter-absent",
+            {"key.converter": "org.apache.kafka.connect.json.JsonConverter", "key.converter.plugin.version": "9.9.9"},
+        ),
+        (
+            "transform-absent",
+            {
+                "transforms": "r",
+                "transforms.r.type": f"{TRANSFORMS}.RegexRouter",
+                "transforms.r.regex": "(.*)",
+                "transforms.r.replacement": "$1",
+                "transforms.r.plugin.version": "9.9.9",
+            },
+        ),
+    ):
+        rec.call(f"rel.validate.plugin-version.{label}", "PUT", validate, {**source, **extra})
+    rec.call(
+        "rel.create.plugin-version-absent",
+        "POST",
+        "/connectors",
+        {"name": "pv-absent", "config": {**source, "name": "pv-absent", "connector.plugin.version": "9.9.9"}},
+    )
+    rec.call("rel.create.plugin-version-absent.cleanup", "DELETE", "/connectors/pv-absent")
+
+    # connector-level config providers and placeholders in validate and create
+    providers = {
+        "config.providers": "env",
+        "config.providers.env.class": "org.apache.kafka.common.config.provider.EnvVarConfigProvider",
+    }
+    rec.call("rel.validate.config-providers", "PUT", validate, {**source, **providers})
+    rec.call("rel.validate.placeholder-tasks-max", "PUT", validate, {**source, "tasks.max": "${env:HOME}"})
+    rec.call("rel.validate.placeholder-topic", "PUT", validate, {**source, "topic": "${env:NO_SUCH_VARIABLE}"})
+    rec.call("rel.validate.no-class-in-body", "PUT", validate, {"name": "nc", "topic": "t"})
+    rec.call(
+        "rel.create.placeholder-tasks-max",
+        "POST",
+        "/connectors",
+        {"name": "ph", "config": {**source, "name": "ph", "tasks.max": "${env:HOME}"}},
+    )
+    rec.call("rel.create.placeholder-tasks-max.cleanup", "DELETE", "/connectors/ph")
+    rec.call("rel.create.no-class-two-keys", "POST", "/connectors", {"name": "nc2", "config": {"topic": "1"}})
+
+    # tasks-config of a RUNNING connector (deprecated in 3.7, removed in 4.0)
+    rec.call("rel.tasks-config.create", "POST", "/connectors", {"name": "tc", "config": {**source, "name": "tc"}})
+    rec.wait("rel.tasks-config.running", "GET", "/connectors/tc/status", state_is("RUNNING", 1))
+    rec.call("rel.tasks-config.get", "GET", "/connectors/tc/tasks-config")
+    rec.call("rel.tasks-config.status", "GET", "/connectors/tc/status")
+    rec.call("rel.tasks-config.task-status", "GET", "/connectors/tc/tasks/0/status")
+    rec.call("rel.tasks-config.expand-status", "GET", "/connectors?expand=status")
+    rec.call("rel.tasks-config.restart-plan", "POST", "/connectors/tc/restart?includeTasks=true")
+    rec.call("rel.tasks-config.delete", "DELETE", "/connectors/tc")
+
+    # loggers: empty and blank levels, and the listing right after start of this step
+    rec.call("rel.loggers.level-blank", "PUT", "/admin/loggers/com.example.blank", {"level": " "})
+    rec.call("rel.loggers.level-padded", "PUT", "/admin/loggers/com.example.padded", {"level": " debug "})
+    rec.call("rel.loggers.level-padded.get", "GET", "/admin/loggers/com.example.padded")
+
+
 # ------------------------------------------------------------------------------------------------
 
 
@@ -1619,7 +1783,34 @@ def target(args: argparse.Namespace) -> Iterator[tuple[str, KafkaWorker | None]]
         worker.stop()
 
 
+def record_corpus(url: str, version: str, out: Path) -> None:
+    """jackson-bodies.json and client-overrides.json, as tools/record_bodies.py writes them."""
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    import record_bodies  # a sibling script, not a package
+
+    if out.resolve() != (REPO / "tests" / "live" / "recorded" / f"kafka-{version}").resolve():
+        raise RuntimeError("record_bodies writes only into tests/live/recorded/kafka-<version>; drop --out")
+    record_bodies.record(url, version)
+    record_bodies.record_overrides(url, version)
+
+
+def jar_names(worker: KafkaWorker) -> dict[str, list[str]]:
+    """The jar files of the worker's class path and plugin path, by folder."""
+    if worker.jars is None:
+        return {}
+    found = {"lib": sorted(p.name for p in worker.jars.lib.glob("*.jar"))}
+    found["plugin.path"] = sorted(p.name for p in worker.jars.plugins.glob("*.jar"))
+    if worker.jars.test_plugins is not None:
+        found["test-plugins"] = sorted(p.name for p in worker.jars.test_plugins.glob("*.jar"))
+    return found
+
+
 def record(args: argparse.Namespace) -> int:
+    try:
+        args.kafka_version = find_release(args.kafka_version).version
+    except ValueError as err:
+        print(f"error: {err}", file=sys.stderr)
+        return 2
     out: Path = args.out or REPO / "tests" / "live" / "recorded" / f"kafka-{args.kafka_version}"
     if args.test_plugins:
         out = out / "test-plugins"
@@ -1643,20 +1834,26 @@ def record(args: argparse.Namespace) -> int:
                     ("plugins", lambda: probe_plugins(rec)),
                     ("internal", lambda: probe_internal(rec)),
                     ("loggers", lambda: probe_loggers(rec)),
+                    ("releases", lambda: probe_releases(rec, files)),
+                    ("corpus", lambda: record_corpus(url, args.kafka_version, out)),
                     ("poison", lambda: probe_poison(rec)),
                 ]
-            failed = None
+            failures: list[str] = []
+            step_seconds: dict[str, float] = {}
             for label, step in steps:
                 if args.only and label not in args.only:
                     continue
                 step_began = time.monotonic()
                 try:
                     step()
+                except Exception as err:  # keep what was recorded so far, go on with the next step
+                    failures.append(f"{label}: {type(err).__name__}: {err}")
+                    print(f"step {label} failed: {failures[-1]}", file=sys.stderr)
+                try:
                     sweep(rec, label)
-                except Exception as err:  # keep what was recorded so far
-                    failed = f"{label}: {type(err).__name__}: {err}"
-                    print(f"step {label} failed: {failed}", file=sys.stderr)
-                    break
+                except Exception as err:
+                    failures.append(f"sweep after {label}: {type(err).__name__}: {err}")
+                step_seconds[label] = round(time.monotonic() - step_began, 1)
                 print(
                     f"step {label}: {time.monotonic() - step_began:.1f} s, {len(rec.records)} probes", file=sys.stderr
                 )
@@ -1668,8 +1865,11 @@ def record(args: argparse.Namespace) -> int:
                 "host_header": rec.host_header,
                 "probes": len(rec.records),
                 "recording_seconds": round(time.monotonic() - began, 1),
+                "step_seconds": step_seconds,
                 "convergence_seconds": rec.timings,
-                "failed_step": failed,
+                "failed_step": failures[0] if failures else None,
+                "failed_steps": failures,
+                "undeletable_connectors": sorted(rec.undeletable),
             }
             if worker is not None:
                 meta.update(
@@ -1679,11 +1879,12 @@ def record(args: argparse.Namespace) -> int:
                     startup_timings=worker.timings,
                     startup_answers=worker.startup_answers,
                     files_dir=str(files),
+                    jars=jar_names(worker),
                 )
             write(out / "probes.json", rec.records)
             write(out / "meta.json", meta)
             print(f"wrote {len(rec.records)} probes to {out}", file=sys.stderr)
-            return 1 if failed else 0
+            return 1 if failures else 0
     except WorkerError as err:
         print(f"error: {err}", file=sys.stderr)
         return 1

@@ -25,33 +25,60 @@ from pathlib import Path
 from types import FrameType, TracebackType
 from typing import IO, Any
 
+from mockconnect.live.compat import SHIM_JAR, ShimError, build_shim
+from mockconnect.live.releases import (
+    LOG4J2,
+    LOG4J2_VERSION,
+    RELOAD4J_VERSION,
+    SLF4J_VERSION,
+    Release,
+    find_release,
+    known_versions,
+)
+
 DEFAULT_KAFKA_VERSION = "3.7.0"
-RELOAD4J_VERSION = "1.2.25"
-SLF4J_VERSION = "1.7.36"
 DEPENDENCY_PLUGIN_VERSION = "3.6.1"
 # base64url("mockconnect-live"): 16 bytes, so a valid KRaft cluster id that shows up in GET /.
 DEFAULT_CLUSTER_ID = "bW9ja2Nvbm5lY3QtbGl2ZQ"
 PROBE_CONNECTOR = "mockconnect-readiness-probe"
 LOOPBACK = "127.0.0.1"
 
-# Artifacts of a stock worker: what the release tarball puts in libs/ (section 14.1 of the
-# reference), plus the logging backend that neither POM brings.
-_LIB_ARTIFACTS: tuple[tuple[str, str, str], ...] = (
-    ("org.apache.kafka", "kafka_2.13", "{v}"),
-    ("org.apache.kafka", "connect-runtime", "{v}"),
-    ("org.apache.kafka", "connect-api", "{v}"),
-    ("org.apache.kafka", "connect-json", "{v}"),
-    ("org.apache.kafka", "connect-transforms", "{v}"),
-    ("org.apache.kafka", "connect-mirror", "{v}"),
-    ("org.apache.kafka", "connect-mirror-client", "{v}"),
-    ("ch.qos.reload4j", "reload4j", RELOAD4J_VERSION),
-    ("org.slf4j", "slf4j-reload4j", SLF4J_VERSION),
-)
-_PLUGIN_ARTIFACT = ("org.apache.kafka", "connect-file", "{v}")
-_TEST_PLUGIN_ARTIFACT = ("org.apache.kafka", "connect-test-plugins", "{v}")
+_KAFKA = "org.apache.kafka"
+
+
+def _lib_artifacts(release: Release) -> tuple[tuple[str, str, str], ...]:
+    """Artifacts of a stock worker: what the release tarball puts in libs/ (section 14.1 of the
+    reference), plus the logging backend that neither POM brings."""
+    v = release.version
+    kafka = (
+        (_KAFKA, "kafka_2.13", v),
+        (_KAFKA, "kafka-clients", v),
+        (_KAFKA, "connect-runtime", v),
+        (_KAFKA, "connect-api", v),
+        (_KAFKA, "connect-json", v),
+        (_KAFKA, "connect-transforms", v),
+        (_KAFKA, "connect-mirror", release.mirror),
+        (_KAFKA, "connect-mirror-client", release.mirror_client),
+    )
+    backend: tuple[tuple[str, str, str], ...]
+    if release.logging == LOG4J2:
+        backend = (
+            ("org.apache.logging.log4j", "log4j-api", LOG4J2_VERSION),
+            ("org.apache.logging.log4j", "log4j-core", LOG4J2_VERSION),
+            ("org.apache.logging.log4j", "log4j-slf4j-impl", LOG4J2_VERSION),
+        )
+    else:
+        backend = (
+            ("ch.qos.reload4j", "reload4j", RELOAD4J_VERSION),
+            ("org.slf4j", "slf4j-reload4j", SLF4J_VERSION),
+        )
+    return kafka + backend
+
 
 _MARKER = ".complete.json"
 _LOG4J = "log4j.properties"
+_LOG4J2 = "log4j2.properties"
+_CONNECT_LOG4J2_NAME = "connect-log4j2.yaml"
 _TEST_MARKER = ".complete-test-plugins.json"
 
 _CONNECT_LOG4J = """\
@@ -79,6 +106,54 @@ log4j.logger.kafka.request.logger=WARN
 """
 
 
+# Same loggers, levels and appenders as config/connect-log4j2.yaml of the 4.x tarballs: only the
+# root logger at INFO (no org.reflections entry: 4.x scans plugins with classgraph).
+_CONNECT_LOG4J2 = """\
+Configuration:
+  Properties:
+    Property:
+      - name: "kafka.logs.dir"
+        value: "."
+      - name: "logPattern"
+        value: "[%d] %p %X{connector.context}%m (%c:%L)%n"
+  Appenders:
+    Console:
+      name: STDOUT
+      PatternLayout:
+        pattern: "${logPattern}"
+    RollingFile:
+      - name: ConnectAppender
+        fileName: "${sys:kafka.logs.dir}/connect.log"
+        filePattern: "${sys:kafka.logs.dir}/connect-%d{yyyy-MM-dd-HH}.log"
+        PatternLayout:
+          pattern: "${logPattern}"
+        TimeBasedTriggeringPolicy:
+          modulate: true
+          interval: 1
+  Loggers:
+    Root:
+      level: INFO
+      AppenderRef:
+        - ref: STDOUT
+        - ref: ConnectAppender
+"""
+
+_BROKER_LOG4J2 = """\
+status = warn
+appender.kafka.type = File
+appender.kafka.name = kafkaAppender
+appender.kafka.fileName = ${sys:kafka.logs.dir}/server.log
+appender.kafka.layout.type = PatternLayout
+appender.kafka.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = INFO
+rootLogger.appenderRef.kafka.ref = kafkaAppender
+logger.state.name = state.change.logger
+logger.state.level = WARN
+logger.request.name = kafka.request.logger
+logger.request.level = WARN
+"""
+
+
 class WorkerError(RuntimeError):
     """The jars could not be resolved or the worker could not be started."""
 
@@ -97,13 +172,12 @@ def _version_tuple(version: str) -> tuple[int, int, int]:
     return major, minor, patch
 
 
-def _check_supported(version: str) -> None:
-    parsed = _version_tuple(version)
-    if parsed < (3, 3, 0) or parsed >= (4, 0, 0):
-        raise WorkerError(
-            f"Kafka {version} is not supported: this runner knows the 3.3-3.9 jar layout "
-            "(KRaft, log4j 1 via reload4j); 4.x needs log4j2 and a different jar set"
-        )
+def release_of(version: str) -> Release:
+    """The supported release that ``version`` (``4.1.2``, or a minor line such as ``4.1``) names."""
+    try:
+        return find_release(version)
+    except ValueError as err:
+        raise WorkerError(str(err)) from None
 
 
 @dataclass(frozen=True)
@@ -115,6 +189,8 @@ class KafkaJars:
     lib: Path
     plugins: Path
     test_plugins: Path | None = None
+    logging: str = "reload4j"
+    shim: Path | None = None
 
     @property
     def classpath(self) -> str:
@@ -125,6 +201,8 @@ class KafkaJars:
         they are listed but cannot be instantiated.
         """
         paths = [self.lib / "*"]
+        if self.shim is not None:
+            paths.append(self.shim)
         if self.test_plugins is not None:
             paths.append(self.test_plugins / "*")
         return os.pathsep.join(str(path) for path in paths)
@@ -229,11 +307,15 @@ def resolve_jars(
 ) -> KafkaJars:
     """Download the jars of a stock Kafka ``version`` worker with mvn, or reuse the cached copy.
 
-    ``lib/`` is the class path (broker, Connect runtime, MirrorMaker 2, reload4j and its SLF4J
-    binding); ``plugins/`` holds only ``connect-file`` and serves as ``plugin.path``. With
-    ``test_plugins`` the ``connect-test-plugins`` jar goes to ``test-plugins/`` (class path).
+    ``version`` may be a minor line (``4.1``), meaning its newest supported patch. ``lib/`` is the
+    class path (broker, Connect runtime, MirrorMaker 2, and the logging backend: reload4j and its
+    SLF4J binding for 3.x, log4j2 for 4.x); ``plugins/`` holds only ``connect-file`` and serves as
+    ``plugin.path``. With ``test_plugins`` the ``connect-test-plugins`` jar goes to
+    ``test-plugins/`` (class path). Which version of each artifact a release gets is in
+    :mod:`mockconnect.live.releases`.
     """
-    _check_supported(version)
+    release = release_of(version)
+    version = release.version
     home = (cache_dir or cache_root()) / f"kafka-{version}"
     lib, plugins, tests_dir = home / "lib", home / "plugins", home / "test-plugins"
     with _locked(home / ".lock"):
@@ -244,7 +326,7 @@ def resolve_jars(
             pom.write_text(
                 _pom(
                     version,
-                    (*_LIB_ARTIFACTS, _PLUGIN_ARTIFACT),
+                    (*_lib_artifacts(release), (_KAFKA, "connect-file", release.file)),
                     "\n".join(
                         (
                             _execution("lib", lib, exclude="connect-file"),
@@ -256,22 +338,32 @@ def resolve_jars(
             )
             _run_mvn(pom, ["dependency:copy-dependencies@lib", "dependency:copy-dependencies@plugins"])
             _write_marker(home / _MARKER, version, lib, plugins)
+        shim = None
+        if release.moved_utils:
+            shim = home / "shim" / SHIM_JAR
+            if not shim.is_file():
+                try:
+                    build_shim(release.moved_utils, lib, shim.parent)
+                except ShimError as err:
+                    raise WorkerError(str(err)) from None
         if not test_plugins:
-            return KafkaJars(version, home, lib, plugins)
+            return KafkaJars(version, home, lib, plugins, logging=release.logging, shim=shim)
+        if release.test_plugins is None:
+            raise WorkerError(f"Maven Central serves no connect-test-plugins jar usable with Kafka {version}")
         if not _marker_ok(home / _TEST_MARKER, tests_dir):
             shutil.rmtree(tests_dir, ignore_errors=True)
             pom = home / "pom-test-plugins.xml"
             pom.write_text(
                 _pom(
                     version,
-                    (_TEST_PLUGIN_ARTIFACT,),
+                    ((_KAFKA, "connect-test-plugins", release.test_plugins),),
                     _execution("test-plugins", tests_dir, include="connect-test-plugins"),
                 ),
                 encoding="utf-8",
             )
             _run_mvn(pom, ["dependency:copy-dependencies@test-plugins"])
             _write_marker(home / _TEST_MARKER, version, tests_dir)
-        return KafkaJars(version, home, lib, plugins, tests_dir)
+        return KafkaJars(version, home, lib, plugins, tests_dir, release.logging, shim)
 
 
 def _free_port() -> int:
@@ -442,6 +534,8 @@ class KafkaWorker:
             raise WorkerError("this KafkaWorker was already started")
         self._started = True
         begin = time.monotonic()
+        # A minor line (4.1) stands for its newest supported patch; unknown versions fail here.
+        self.kafka_version = release_of(self.kafka_version).version
         atexit.register(self.stop)
         try:
             self.jars = resolve_jars(self.kafka_version, test_plugins=self.test_plugins, cache_dir=self.cache_dir)
@@ -515,10 +609,28 @@ class KafkaWorker:
             (self.run_dir / sub).mkdir()
         broker = self.run_dir / "broker"
         (broker / "server.properties").write_text(self._server_properties(), encoding="utf-8")
-        (broker / _LOG4J).write_text(_BROKER_LOG4J, encoding="utf-8")
         connect = self.run_dir / "connect"
         (connect / "connect-distributed.properties").write_text(self._connect_properties(), encoding="utf-8")
-        (connect / "connect-log4j.properties").write_text(_CONNECT_LOG4J, encoding="utf-8")
+        if self._log4j2:
+            (broker / _LOG4J2).write_text(_BROKER_LOG4J2, encoding="utf-8")
+            (connect / _CONNECT_LOG4J2_NAME).write_text(_CONNECT_LOG4J2, encoding="utf-8")
+        else:
+            (broker / _LOG4J).write_text(_BROKER_LOG4J, encoding="utf-8")
+            (connect / "connect-log4j.properties").write_text(_CONNECT_LOG4J, encoding="utf-8")
+
+    @property
+    def _log4j2(self) -> bool:
+        return self.jars is not None and self.jars.logging == LOG4J2
+
+    @property
+    def _broker_log_config(self) -> Path:
+        assert self.run_dir is not None
+        return self.run_dir / "broker" / (_LOG4J2 if self._log4j2 else _LOG4J)
+
+    @property
+    def _connect_log_config(self) -> Path:
+        assert self.run_dir is not None
+        return self.run_dir / "connect" / (_CONNECT_LOG4J2_NAME if self._log4j2 else "connect-log4j.properties")
 
     def _server_properties(self) -> str:
         assert self.run_dir is not None
@@ -579,7 +691,7 @@ class KafkaWorker:
             "-XX:MaxGCPauseMillis=20",
             "-Djava.awt.headless=true",
             "-Djava.net.preferIPv4Stack=true",
-            f"-Dlog4j.configuration={log4j.as_uri()}",
+            (f"-Dlog4j2.configurationFile={log4j}" if self._log4j2 else f"-Dlog4j.configuration={log4j.as_uri()}"),
             f"-Dkafka.logs.dir={logs}",
             "-cp",
             self.jars.classpath,
@@ -613,7 +725,7 @@ class KafkaWorker:
                 str(broker / "server.properties"),
                 "--ignore-formatted",
             ],
-            broker / _LOG4J,
+            self._broker_log_config,
         )
         try:
             code = proc.popen.wait(timeout=120)
@@ -634,7 +746,7 @@ class KafkaWorker:
             "broker",
             "kafka.Kafka",
             [str(broker / "server.properties")],
-            broker / _LOG4J,
+            self._broker_log_config,
         )
         self._procs.append(proc)
         deadline = time.monotonic() + min(self.startup_timeout, 120.0)
@@ -651,7 +763,7 @@ class KafkaWorker:
             "connect",
             "org.apache.kafka.connect.cli.ConnectDistributed",
             [str(connect / "connect-distributed.properties")],
-            connect / "connect-log4j.properties",
+            self._connect_log_config,
         )
         self._procs.append(proc)
 
@@ -727,8 +839,22 @@ class KafkaWorker:
                     break
                 if status == 400:
                     raise WorkerError(f"the readiness probe was rejected: {answer}")
+                self._check_plugin_scan()
                 last = f"{status} {answer}"
                 time.sleep(0.25)
+
+    def _check_plugin_scan(self) -> None:
+        """Fail at once if the worker could not load a stock plugin (e.g. a class it needs moved)."""
+        assert self.run_dir is not None
+        lines = _tail_lines(self.run_dir / "logs" / "connect.out", 4000)
+        failed = sorted(
+            {m.group(1) for line in lines if (m := re.search(r"Failed to get plugin version for class (\S+)", line))}
+        )
+        if failed:
+            causes = sorted({line.strip() for line in lines if "NoClassDefFoundError" in line})
+            raise WorkerError(
+                f"the worker could not load {', '.join(failed)}: {'; '.join(causes[:3]) or 'see connect.out'}"
+            )
 
     # -- stopping --------------------------------------------------------------------------
 
@@ -809,7 +935,12 @@ def main(argv: list[str] | None = None) -> int:
     start = sub.add_parser("start", help="start broker and worker; print 'ready: <url>'")
     fetch = sub.add_parser("fetch", help="only download the jars into the cache")
     for cmd in (start, fetch):
-        cmd.add_argument("--kafka-version", default=DEFAULT_KAFKA_VERSION, metavar="V")
+        cmd.add_argument(
+            "--kafka-version",
+            default=DEFAULT_KAFKA_VERSION,
+            metavar="V",
+            help=f"a release ({', '.join(known_versions())}) or a minor line such as 4.1 (its newest)",
+        )
         cmd.add_argument(
             "--test-plugins",
             action="store_true",

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
 import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from mockconnect.live.worker import KafkaWorker
+from mockconnect.live.releases import LOG4J2, RELEASES, Release, version_key
+from mockconnect.live.worker import KafkaWorker, WorkerError
 
 pytestmark = pytest.mark.live
 
@@ -107,3 +110,77 @@ def test_file_source_create_status_delete(kafka_worker: KafkaWorker, tmp_path: P
     assert (status, body) == (404, {"error_code": 404, "message": f"Connector {name} not found"})
     status, _, body = call(kafka_worker, "GET", "/connectors")
     assert name not in body
+
+
+# -- every supported release, one worker at a time (slow: about 25 s of start-up each) -----------
+# Run these alone (`-k every_release`): the session worker of the tests above lives until the end
+# of the session, and only one worker should run at a time on a small machine.
+
+ALL_VERSIONS = os.environ.get("MOCKCONNECT_ALL_VERSIONS") == "1"
+
+
+@pytest.mark.skipif(not ALL_VERSIONS, reason="set MOCKCONNECT_ALL_VERSIONS=1 to start a worker of every release")
+@pytest.mark.parametrize("release", RELEASES, ids=[r.version for r in RELEASES])
+def test_every_release_starts_and_runs_a_file_source(
+    release: Release, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
+    """A worker of ``release`` starts, reports itself, lists the stock connectors and runs one."""
+    worker = KafkaWorker(kafka_version=release.minor if release.version != "3.7.0" else release.version)
+    try:
+        worker.start()
+    except WorkerError as err:
+        pytest.fail(f"could not start a real Kafka {release.version} Connect worker: {err}", pytrace=False)
+    record_property("startup_seconds", worker.startup_seconds)
+    record_property("startup_timings", json.dumps(worker.timings))
+    try:
+        assert worker.kafka_version == release.version
+        status, _, body = call(worker, "GET", "/")
+        assert status == 200
+        assert body["version"] == release.version
+        assert len(body["commit"]) == 16
+        assert body["kafka_cluster_id"] == worker.cluster_id
+
+        status, _, body = call(worker, "GET", "/connector-plugins")
+        assert status == 200
+        assert [(p["class"], p["type"]) for p in body] == [
+            (FILE_SINK, "sink"),
+            (FILE_SOURCE, "source"),
+            *((f"{MIRROR}.Mirror{kind}Connector", "source") for kind in ("Checkpoint", "Heartbeat", "Source")),
+        ]
+
+        status, _, loggers = call(worker, "GET", "/admin/loggers")
+        assert status == 200
+        assert loggers["root"]["level"] == "INFO"
+        if release.logging == LOG4J2:
+            # connect-log4j2.yaml configures only the root logger; classgraph replaced org.reflections
+            assert "org.reflections" not in loggers
+        else:
+            assert loggers["org.reflections"]["level"] == "ERROR"
+
+        status, _, _ = call(worker, "GET", "/health")
+        assert status == (200 if version_key(release.version) >= (3, 9) else 404)
+
+        name = f"smoke-{uuid.uuid4().hex[:8]}"
+        source = tmp_path / "in.txt"
+        source.write_text("hello\n", encoding="utf-8")
+        config = {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(source), "topic": name}
+        status, _, body = call(worker, "POST", "/connectors", {"name": name, "config": config})
+        assert status == 201, body
+        state = wait_for_status(worker, name, tasks=1)
+        assert state["connector"]["worker_id"] == worker.worker_id
+        status, _, _ = call(worker, "DELETE", f"/connectors/{name}")
+        assert status == 204
+    finally:
+        worker.stop()
+
+
+def test_unknown_release_is_refused_with_the_known_list() -> None:
+    """No jar is fetched for a version the runner does not know; the error lists the known ones."""
+    worker = KafkaWorker(kafka_version="4.9")
+    with pytest.raises(WorkerError) as caught:
+        worker.start()
+    message = str(caught.value)
+    assert "'4.9' is not supported" in message
+    for release in RELEASES:
+        assert release.version in message
+    assert worker.run_dir is None
