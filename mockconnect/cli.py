@@ -18,6 +18,7 @@ from mockconnect.mock.journal import DEFAULT_LIMIT
 
 if TYPE_CHECKING:
     from mockconnect.mock.scenario import Scenario
+    from mockconnect.release import Release
     from mockconnect.worker.clock import Clock
 
 ENV_PREFIX = "MOCKCONNECT_"
@@ -47,7 +48,7 @@ def _bool_env(name: str) -> bool:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="mockconnect", description="A mock of the Kafka Connect 3.7 REST API.")
+    parser = argparse.ArgumentParser(prog="mockconnect", description="A mock of the Kafka Connect REST API.")
     parser.add_argument("--version", action="version", version=f"mockconnect {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     serve = commands.add_parser(
@@ -125,6 +126,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="seed the scenario's random choices with this number instead of its own (MOCKCONNECT_SEED)",
     )
     serve.add_argument(
+        "--kafka-version",
+        default=_env("KAFKA_VERSION", "") or None,
+        metavar="V",
+        help="the Kafka release to emulate: a release (3.8.1) or a minor line (3.8, its newest); "
+        "default 3.7.0 (MOCKCONNECT_KAFKA_VERSION)",
+    )
+    serve.add_argument(
         "--quiet", action="store_true", default=_bool_env("QUIET"), help="log only problems (MOCKCONNECT_QUIET=1)"
     )
     from mockconnect.conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
@@ -179,6 +187,7 @@ def _serve(args: argparse.Namespace) -> int:
     journal_limit = _int_option("--journal-limit", "JOURNAL_LIMIT", args.journal_limit, 1)
     clock = _clock_option(args.clock)
     seed = None if args.seed is None else _int_option("--seed", "SEED", args.seed, -(2**63), 2**63 - 1)
+    release = _release_option(args.kafka_version)
     scenario = _scenario_option(args.scenario, seed)
     logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO, format="mockconnect: %(message)s")
     try:
@@ -194,6 +203,7 @@ def _serve(args: argparse.Namespace) -> int:
             certfile=args.certfile,
             keyfile=args.keyfile,
             clock=clock,
+            kafka_version=release.version,
         )
     except SecurityConfigError as exc:
         raise UsageError(str(exc)) from None
@@ -227,11 +237,21 @@ def _serve(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, shut_down)
     signal.signal(signal.SIGINT, shut_down)
-    print(f"mockconnect {__version__} serving Kafka Connect 3.7.0 on {mock.url}", flush=True)
+    print(f"mockconnect {__version__} serving Kafka Connect {release.version} on {mock.url}", flush=True)
     with contextlib.suppress(KeyboardInterrupt):
         mock.serve_forever()
-    print("mockconnect stopped", flush=True)
+    with contextlib.suppress(BrokenPipeError):  # stdout closed by whoever ran us
+        print("mockconnect stopped", flush=True)
     return 0
+
+
+def _release_option(raw: str | None) -> Release:
+    from mockconnect.release import get_release
+
+    try:
+        return get_release(raw)
+    except ValueError as exc:
+        raise UsageError(f"--kafka-version (or {ENV_PREFIX}KAFKA_VERSION): {exc}") from None
 
 
 def _clock_option(raw: str) -> Clock:

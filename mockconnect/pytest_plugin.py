@@ -33,12 +33,23 @@ if TYPE_CHECKING:
     from mockconnect.testing import MockConnectFixture, Options
 
 MARKER_HELP = (
-    "mockconnect(strict=True, validate_requests=True, scenario=None): options for the mockconnect fixture "
-    "in this test. strict=False skips the teardown check that the mock kept its contract; "
+    "mockconnect(strict=True, validate_requests=True, scenario=None, kafka_version=None): options for the "
+    "mockconnect fixture in this test. strict=False skips the teardown check that the mock kept its contract; "
     "validate_requests=False lets the test send requests that break the contract; scenario loads a "
-    "ready scenario by name or a scenario file (relative to the test file) before the test."
+    "ready scenario by name or a scenario file (relative to the test file) before the test; kafka_version "
+    "emulates another Kafka release (3.8.1, or a minor line such as 3.8) in this test."
 )
-_OPTIONS = ("strict", "validate_requests", "scenario")
+_OPTIONS = ("strict", "validate_requests", "scenario", "kafka_version")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--mockconnect-kafka-version",
+        default=None,
+        metavar="V",
+        help="the Kafka release the mockconnect fixtures emulate unless a test's marker says otherwise "
+        "(a release such as 3.8.1 or a minor line such as 3.8; default 3.7.0)",
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -67,9 +78,24 @@ def _options(request: pytest.FixtureRequest) -> Options:
                 )
             if value is not None:
                 chosen[key] = _scenario_path(request, os.fspath(value))
+        elif key == "kafka_version":
+            if value is not None:
+                chosen[key] = _kafka_version("@pytest.mark.mockconnect(kafka_version=...)", value)
         elif not isinstance(value, bool):
             pytest.fail(f"@pytest.mark.mockconnect({key}=...) must be True or False, not {value!r}", pytrace=False)
     return Options(**chosen)
+
+
+def _kafka_version(where: str, value: object) -> str:
+    """A known release's full version, or a failure that lists the known ones."""
+    from mockconnect.release import get_release
+
+    if not isinstance(value, str):
+        pytest.fail(f"{where} must be a release such as '3.8.1' or '3.8', not {value!r}", pytrace=False)
+    try:
+        return get_release(value).version
+    except ValueError as problem:
+        pytest.fail(f"{where}: {problem}", pytrace=False)
 
 
 def _scenario_path(request: pytest.FixtureRequest, value: str) -> str:
@@ -92,14 +118,20 @@ def mockconnect_server_options() -> dict[str, Any]:
 
 @pytest.fixture(scope="session")
 def mockconnect_server(
-    mockconnect_listen_address: tuple[str, int], mockconnect_server_options: dict[str, Any]
+    request: pytest.FixtureRequest,
+    mockconnect_listen_address: tuple[str, int],
+    mockconnect_server_options: dict[str, Any],
 ) -> Iterator[MockConnect]:
     """The served mock shared by this process's tests (each pytest-xdist worker has its own)."""
     from mockconnect.mock.clock import ManualClock
     from mockconnect.server import MockConnect
 
     host, port = mockconnect_listen_address
-    options = {"clock": ManualClock(), **mockconnect_server_options}  # tests move time themselves
+    options: dict[str, Any] = {"clock": ManualClock()}  # tests move time themselves
+    chosen = request.config.getoption("--mockconnect-kafka-version")
+    if chosen is not None:
+        options["kafka_version"] = _kafka_version("--mockconnect-kafka-version", chosen)
+    options.update(mockconnect_server_options)
     with MockConnect(host, port, **options) as server:
         yield server
 

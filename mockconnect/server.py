@@ -16,6 +16,7 @@ from mockconnect.http.app import DEFAULT_MAX_BODY, create_app
 from mockconnect.http.security import BasicAuth, SecurityConfigError, tls_channel, tls_context
 from mockconnect.mock.journal import DEFAULT_LIMIT, Journal
 from mockconnect.mock.state import MockState
+from mockconnect.release import get_release
 from mockconnect.worker.clock import Clock
 
 WILDCARD_HOSTS = ("0.0.0.0", "::", "")
@@ -52,6 +53,7 @@ class MockConnect:
         users: Mapping[str, str] | None = None,
         certfile: str | os.PathLike[str] | None = None,
         keyfile: str | os.PathLike[str] | None = None,
+        kafka_version: str | None = None,
     ) -> None:
         if keyfile is not None and certfile is None:
             raise SecurityConfigError(f"--keyfile {keyfile} needs --certfile: give the certificate too")
@@ -59,7 +61,7 @@ class MockConnect:
         if users is not None:
             auth = BasicAuth(users)
         tls = tls_context(certfile, keyfile) if certfile is not None else None
-        self.state = state or MockState(journal_limit=journal_limit, clock=clock)
+        self.state = state or MockState(journal_limit=journal_limit, clock=clock, release=get_release(kafka_version))
         self.app = create_app(self.state, validate=validate, max_body=max_body, admin=admin, auth=auth)
         self._server: Any = create_server(
             self.app,

@@ -47,6 +47,8 @@ class Options:
     """Also fail it when the test sent a request that breaks the contract (only with ``strict``)."""
     scenario: str | None = None
     """A scenario to load before the test: a ready one's name or a path (relative to the test file)."""
+    kafka_version: str | None = None
+    """The Kafka release to emulate in this test (``3.8.1``, or a minor line: ``3.8``); the server's by default."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -239,8 +241,10 @@ class MockConnectFixture:
     # -- lifecycle ---------------------------------------------------------------------------
 
     def start(self) -> MockConnectFixture:
-        """Reset the mock and start watching for contract problems."""
+        """Reset the mock (to the options' Kafka release, if any) and start watching for contract problems."""
         self.reset()
+        if self.options.kafka_version is not None:
+            self.use_kafka_version(self.options.kafka_version)
         self._flagged.clear()
         if self._unsubscribe is None:
             self._unsubscribe = self.journal.subscribe(self._watch)
@@ -266,6 +270,12 @@ class MockConnectFixture:
     def reset(self) -> None:
         """Back to an empty worker and an empty journal (problems already seen are still reported)."""
         self.server.reset()
+
+    def use_kafka_version(self, version: str) -> None:
+        """Emulate another Kafka release (``3.8.1`` or ``3.8``) until the next reset; ValueError lists known ones."""
+        from mockconnect.release import get_release
+
+        self.server.state.use_release(get_release(version))
 
     # -- what the mock is --------------------------------------------------------------------
 

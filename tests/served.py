@@ -11,7 +11,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 MOCKCONNECT = [sys.executable, "-m", "mockconnect"]
-READY = re.compile(r"^mockconnect \S+ serving Kafka Connect 3\.7\.0 on (https?://127\.0\.0\.1:\d+)$")
+READY = re.compile(r"^mockconnect \S+ serving Kafka Connect \d+\.\d+\.\d+ on (https?://127\.0\.0\.1:\d+)$")
 
 
 def start(*args: str, env: dict[str, str] | None = None) -> subprocess.Popen[str]:

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-FILE_JAR = "file:/opt/kafka/plugins/connect-file/connect-file-3.7.0.jar"
-"""Where a stock worker would find the file connectors on its plugin path."""
+FILE_JAR = "file:/opt/kafka/plugins/connect-file/connect-file-{version}.jar"
+"""Where a stock worker of a release would find its file connectors on its plugin path."""
 
 FRAMEWORK_VALIDATORS: dict[str, dict[str, Any]] = {
     "name": {"kind": "non_empty_without_control_chars"},
@@ -100,9 +100,12 @@ def build(recorded: Path) -> dict[str, Any]:
         keys = configs[f"org.apache.kafka.connect.file.{sample}"]
         start = [k["name"] for k in keys].index("name")
         framework[kind] = _with_validators(keys[start:], FRAMEWORK_VALIDATORS)
+    version = json.loads((recorded / "root.json").read_text())["version"]
     catalog_plugins = []
     for plugin in plugins:
         rules = dict(PLUGIN_RULES.get(plugin["class"], {}))
+        if "location" in rules:
+            rules["location"] = rules["location"].format(version=version)
         validators = rules.pop("validators", {})
         keys = configs[plugin["class"]]
         if plugin["type"] in framework:
@@ -114,7 +117,7 @@ def build(recorded: Path) -> dict[str, Any]:
     return {
         "format": 1,
         "other_classes": OTHER_CLASSES,
-        "kafka_version": json.loads((recorded / "root.json").read_text())["version"],
+        "kafka_version": version,
         "framework": framework,
         "plugins": catalog_plugins,
         "loggers": loggers,

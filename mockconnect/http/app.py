@@ -8,7 +8,14 @@ import traceback
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
-from werkzeug.exceptions import BadRequest, HTTPException, NotAcceptable, NotFound, UnsupportedMediaType
+from werkzeug.exceptions import (
+    BadRequest,
+    HTTPException,
+    MethodNotAllowed,
+    NotAcceptable,
+    NotFound,
+    UnsupportedMediaType,
+)
 
 from mockconnect.http import admin as admin_api
 from mockconnect.http import body as jackson
@@ -28,6 +35,10 @@ from mockconnect.worker.models import Json
 log = logging.getLogger("mockconnect")
 DEFAULT_MAX_BODY = 1024 * 1024
 _ROUTES = {item.operation_id: item for item in views.ROUTES}
+_RULE_OPERATIONS: dict[str, dict[str, str]] = {}
+"""Rule -> method -> operationId, to tell a method a release lacks (405) from a path it lacks (404)."""
+for _item in views.ROUTES:
+    _RULE_OPERATIONS.setdefault(_item.rule, {})[_item.method] = _item.operation_id
 
 
 def create_app(
@@ -53,7 +64,8 @@ def create_app(
     app.wsgi_app = TransportFaults(app.wsgi_app)  # type: ignore[method-assign]
     app.config["MAX_CONTENT_LENGTH"] = max_body
     app.extensions["mockconnect"] = state or MockState()
-    app.extensions["mockconnect.contract"] = (contract or kafka_contract()) if validate else None
+    app.extensions["mockconnect.validate"] = validate
+    app.extensions["mockconnect.contract"] = contract  # overrides the document of the release emulated
     views.register(app)
     app.extensions["mockconnect.admin_contract"] = None
     if admin:
@@ -87,7 +99,16 @@ def _options() -> Response:
     from flask import current_app
 
     adapter = current_app.url_map.bind_to_environ(request.environ)
-    methods = list(hash_ordered(dict.fromkeys(adapter.allowed_methods())))
+    absent = _cluster().release.absent_operations
+    rule = request.url_rule.rule if request.url_rule is not None else ""
+    gone = {m for m, op in _RULE_OPERATIONS.get(rule, {}).items() if op in absent}
+    if "GET" in gone:
+        gone.add("HEAD")
+    # Java's HashSet keeps colliding methods (PUT, PATCH) in the order the resource declares them.
+    declared = [*_RULE_OPERATIONS.get(rule, {}), *adapter.allowed_methods()]
+    methods = [m for m in hash_ordered(dict.fromkeys(declared)) if m not in gone]
+    if not set(methods) - {"OPTIONS"}:  # nothing of this path exists in the release emulated
+        raise _bare(NotFound())
     preferred = _options_media_type(request.headers.get("Accept"))
     if preferred is None:
         answer = Response(", ".join(methods), 200, content_type="text/plain")
@@ -141,6 +162,9 @@ def _gate() -> Response | None:
         ctx.mockconnect_unrouted = True
         raise BadRequest()
     if req.routing_exception is not None:
+        if isinstance(req.routing_exception, MethodNotAllowed) and _path_absent(req):
+            ctx.mockconnect_unrouted = True
+            raise _bare(NotFound())
         raise _bare(req.routing_exception)
     if "//" in environ.get("PATH_INFO", ""):  # an empty segment matches no Jersey template
         ctx.mockconnect_unrouted = True
@@ -158,6 +182,8 @@ def _gate() -> Response | None:
     route = _ROUTES.get(endpoint or "")
     if route is None:
         return None
+    if endpoint in _cluster().release.absent_operations:
+        _refuse_absent(req, ctx)
     # Looked up once per request: _record checks the response against the same operation.
     ctx.mockconnect_operation = operation = _operation(endpoint)
     if route.consumes_json and media is not None and media not in ("application/json", "*/*", "application/*"):
@@ -181,6 +207,34 @@ _ACCEPTS_JSON = frozenset({"application/json", "*/*", "application/*"})
 """Accept headers that certainly take JSON, so they need no parsing."""
 
 
+def _cluster() -> Any:
+    return current_app.extensions["mockconnect"].cluster
+
+
+def _path_absent(req: Request) -> bool:
+    """Whether every operation at this path is one the release emulated lacks (GET /health in 3.8)."""
+    absent = _cluster().release.absent_operations
+    if not absent:
+        return False
+    try:
+        rule, _ = current_app.url_map.bind_to_environ(req.environ).match(method="GET", return_rule=True)
+    except HTTPException:
+        return False
+    operations = _RULE_OPERATIONS.get(rule.rule, {}).values()
+    return bool(operations) and all(op in absent for op in operations)
+
+
+def _refuse_absent(req: Request, ctx: Any) -> None:
+    """Jersey's answer to an operation the release emulated does not have: 405 if the path has other methods."""
+    ctx.mockconnect_unrouted = True
+    absent = _cluster().release.absent_operations
+    rule = req.url_rule.rule if req.url_rule is not None else ""
+    here = _RULE_OPERATIONS.get(rule, {})
+    method = "GET" if req.method == "HEAD" else req.method
+    others = [m for m, op in here.items() if m != method and op not in absent]
+    raise _bare(MethodNotAllowed() if others else NotFound())
+
+
 def _check_request(req: Request, ctx: Any, operation: Operation | None) -> None:
     if operation is not None and req.method not in ("HEAD", "OPTIONS"):
         ctx.mockconnect_request_problems = operation.request_problems(
@@ -194,8 +248,14 @@ def _operation(operation_id: str | None) -> Operation | None:
 
     if not operation_id:
         return None
-    key = "mockconnect.admin_contract" if operation_id in admin_api.OPERATION_IDS else "mockconnect.contract"
-    contract: Contract | None = current_app.extensions[key]
+    extensions = current_app.extensions
+    if operation_id in admin_api.OPERATION_IDS:
+        contract: Contract | None = extensions["mockconnect.admin_contract"]
+    elif not extensions["mockconnect.validate"]:
+        return None
+    else:
+        state: MockState = extensions["mockconnect"]
+        contract = extensions["mockconnect.contract"] or kafka_contract(state.cluster.release.version)
     return None if contract is None else contract.operations.get(operation_id)
 
 

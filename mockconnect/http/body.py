@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
@@ -27,8 +28,29 @@ _SCALAR_KIND = {
     "VALUE_NUMBER_FLOAT": "Floating-point",
     "VALUE_STRING": "String",
 }
-_CREATE_KNOWN = '4 known properties: "config", "name", "initialState", "initial_state"'
-_CREATOR = ("name", "config", "initial_state")
+
+
+@dataclass(frozen=True, slots=True)
+class CreateShape:
+    """How a release's CreateConnectorRequest binds: its creator properties, setters and known-field text."""
+
+    creator: tuple[str, ...]
+    settable: tuple[str, ...]
+    known: str
+
+
+CREATE_SHAPES = {
+    "initial_state_alias": CreateShape(
+        ("name", "config", "initial_state"),
+        ("initialState",),
+        '4 known properties: "config", "name", "initialState", "initial_state"',
+    ),
+    "initial_state": CreateShape(
+        ("name", "config", "initial_state"), (), '3 known properties: "config", "name", "initial_state"'
+    ),
+    "": CreateShape(("name", "config"), (), '2 known properties: "config", "name"'),
+}
+"""By release feature: 3.7.0 also took ``initialState``; 3.7.1 on only ``initial_state``; 3.6 neither."""
 T = TypeVar("T")
 
 
@@ -336,7 +358,9 @@ def _skip(body: Body, token: str | None) -> None:
         body.untyped(token)
 
 
-def _as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
+def _as_create_request(
+    body: Body, shape: CreateShape
+) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
     """CreateConnectorRequest: (name, config, initial_state), or None for a null body."""
     token = body.first()
     if token in (None, "VALUE_NULL"):
@@ -367,7 +391,7 @@ def _as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | 
             )
         found[key] = text
 
-    _properties(body, CREATE_REQUEST, _CREATE_KNOWN, _CREATOR, bind, settable=("initialState",))
+    _properties(body, CREATE_REQUEST, shape.known, shape.creator, bind, settable=shape.settable)
     body.finish(CREATE_REQUEST)
     # initialState is a plain property: it is set on the bean after the creator ran.
     state = found["initialState"] if "initialState" in found else found.get("initial_state")
@@ -451,9 +475,11 @@ def as_string_map(body: Body) -> dict[str, str | None] | None:
     return _exactly(_as_string_map, body)
 
 
-def as_create_request(body: Body) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
+def as_create_request(
+    body: Body, shape: CreateShape = CREATE_SHAPES["initial_state_alias"]
+) -> tuple[str | None, dict[str, str | None] | None, str | None] | None:
     """CreateConnectorRequest: (name, config, initial_state), or None for a null body."""
-    return _exactly(_as_create_request, body)
+    return _exactly(lambda again: _as_create_request(again, shape), body)
 
 
 def as_offsets(body: Body) -> list[tuple[dict[str, Json] | None, dict[str, Json] | None]] | None:

@@ -60,11 +60,22 @@ def _body() -> jackson.Body:
     return jackson.Body(request.get_data(cache=True))
 
 
+def _create_shape() -> jackson.CreateShape:
+    release = cluster().release
+    feature = next((f for f in ("initial_state_alias", "initial_state") if release.has(f)), "")
+    return jackson.CREATE_SHAPES[feature]
+
+
 def _location(name: str) -> str:
     return request.host_url.rstrip("/") + "/connectors/" + quote(name, safe="/!$&'()*+,;=:@-._~")
 
 
 # -- RootResource ------------------------------------------------------------------------------
+
+
+@route("healthCheck", "GET", "/health", consumes_json=False)
+def health_check() -> Response:
+    return reply(cluster().health_check(), plain=True)
 
 
 @route("getWorkerInfo", "GET", "/", consumes_json=False)
@@ -84,7 +95,7 @@ def list_connectors() -> Response:
 
 @route("createConnector", "POST", "/connectors", reads_body=True)
 def create_connector() -> Response:
-    decoded = jackson.as_create_request(_body())
+    decoded = jackson.as_create_request(_body(), _create_shape())
     created = cluster().create_connector(None if decoded is None else CreateRequest(*decoded))
     return reply(created, 201, {"Location": _location(str(created["name"]))})
 
@@ -111,6 +122,11 @@ def put_connector_config(connector: str) -> Response:
     if created:
         return reply(info, 201, {"Location": _location(connector)})
     return reply(info)
+
+
+@route("patchConnectorConfig", "PATCH", CONNECTOR + "/config", reads_body=True)
+def patch_connector_config(connector: str) -> Response:
+    return reply(cluster().patch_connector_config(connector, jackson.as_string_map(_body())), plain=True)
 
 
 @route("getConnectorStatus", "GET", CONNECTOR + "/status")

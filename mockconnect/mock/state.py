@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from mockconnect.mock.clock import ManualClock
 from mockconnect.mock.faults import Fault, FaultSet
 from mockconnect.mock.journal import DEFAULT_LIMIT, Journal
+from mockconnect.release import Release
 from mockconnect.worker.clock import Clock
 from mockconnect.worker.cluster import ConnectCluster
 
@@ -19,9 +20,13 @@ class MockState:
     """The Connect cluster, the request journal, the faults, the clock and the loaded scenario."""
 
     def __init__(
-        self, cluster: ConnectCluster | None = None, journal_limit: int = DEFAULT_LIMIT, clock: Clock | None = None
+        self,
+        cluster: ConnectCluster | None = None,
+        journal_limit: int = DEFAULT_LIMIT,
+        clock: Clock | None = None,
+        release: Release | None = None,
     ) -> None:
-        self.cluster = cluster or ConnectCluster(clock=clock)
+        self.cluster = cluster or ConnectCluster(clock=clock, release=release)
         self.journal = Journal(journal_limit)
         self.faults = FaultSet(self.cluster)
         self.scenario: Scenario | None = None
@@ -59,6 +64,12 @@ class MockState:
             if baseline:
                 self.baseline = scenario
 
+    def use_release(self, release: Release) -> None:
+        """Emulate another Kafka release until ``reset()`` (which returns to the one the mock started with)."""
+        with self.cluster.lock:
+            self._save()
+            self.cluster.use_release(release)
+
     def _apply(self, scenario: Scenario) -> None:
         self._save()
         scenario.apply(self.cluster, self.faults)
@@ -69,16 +80,16 @@ class MockState:
         if self._pristine is None:
             cluster = self.cluster
             identity = dataclasses.replace(cluster.identity, peers=list(cluster.identity.peers))
-            self._pristine = (identity, cluster.catalog, cluster.timing)
+            self._pristine = (identity, cluster.catalog, cluster.timing, cluster.release)
 
     def _restore(self) -> None:
         cluster = self.cluster
         if self._pristine is not None:
-            identity, catalog, timing = self._pristine
+            identity, catalog, timing, release = self._pristine
             for item in dataclasses.fields(identity):
                 setattr(cluster.identity, item.name, getattr(identity, item.name))
             cluster.identity.peers = list(identity.peers)
-            cluster.catalog, cluster.timing = catalog, timing
+            cluster.catalog, cluster.timing, cluster.release = catalog, timing, release
         cluster.reset()
         self.faults.clear()
         self.scenario = None

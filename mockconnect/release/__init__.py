@@ -33,9 +33,25 @@ class Release:
     """Logger levels a fresh worker of this release lists (its stock connect-log4j configuration)."""
     texts: Mapping[str, str] = field(default_factory=dict)
     """Error texts that differ between releases (Java's helpful NullPointerException messages and the like)."""
+    absent_operations: frozenset[str] = frozenset()
+    """Operations of other releases that this one does not have: Jersey answers 404 or 405 for them."""
+    features: frozenset[str] = frozenset()
+    """What this release's worker has that others lack, by name (``patch_config``, ``health``, ...)."""
 
     def text(self, key: str) -> str:
         return self.texts[key]
+
+    def has(self, feature: str) -> bool:
+        return feature in self.features
+
+    @property
+    def line(self) -> str:
+        """The minor line, ``3.8`` for 3.8.1."""
+        return ".".join(self.version.split(".")[:2])
+
+    @property
+    def number(self) -> tuple[int, ...]:
+        return tuple(int(part) for part in self.version.split("."))
 
     def data(self, name: str) -> Any:
         """A JSON data file of this release (``catalog.json``, ``client-configs.json``)."""
@@ -60,16 +76,32 @@ def known_releases() -> dict[str, Release]:
                 contract=spec["contract"],
                 default_loggers=spec.get("default_loggers", {}),
                 texts=spec.get("texts", {}),
+                absent_operations=frozenset(spec.get("absent_operations", ())),
+                features=frozenset(spec.get("features", ())),
             )
     return found
 
 
 def get_release(version: str | None = None) -> Release:
-    """The release ``version`` (default :data:`DEFAULT_VERSION`); an unknown one lists the known ones."""
+    """The release ``version`` (default :data:`DEFAULT_VERSION`), or a minor line's newest (``4.1``).
+
+    An unknown one is a ValueError that lists the known releases.
+    """
     releases = known_releases()
-    wanted = version or DEFAULT_VERSION
-    try:
+    wanted = (version or DEFAULT_VERSION).strip()
+    if wanted in releases:
         return releases[wanted]
-    except KeyError:
-        known = ", ".join(sorted(releases))
-        raise ValueError(f"unknown Kafka release {wanted!r}; known releases: {known}") from None
+    line = [r for r in releases.values() if r.line == wanted]
+    if line:
+        return max(line, key=lambda r: r.number)
+    raise ValueError(f"unknown Kafka release {wanted!r}: {supported_text()}")
+
+
+def supported_text() -> str:
+    """The known releases and minor lines, for messages."""
+    releases = sorted(known_releases().values(), key=lambda r: r.number)
+    lines = sorted({r.line for r in releases}, key=lambda line: tuple(int(p) for p in line.split(".")))
+    return (
+        f"known releases are {', '.join(r.version for r in releases)} "
+        f"(or a minor line, meaning its newest release: {', '.join(lines)})"
+    )

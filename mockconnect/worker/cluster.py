@@ -32,6 +32,10 @@ __all__ = [
 class ConnectCluster(ConnectorOps, OffsetOps, TopicOps, PluginOps, LoggerOps, TroubleOps):
     """All state of one mock Kafka Connect cluster; ``reset()`` returns it to a fresh worker."""
 
+    def health_check(self) -> dict[str, Json]:
+        """A mock worker has always completed its start-up."""
+        return {"status": "healthy", "message": "Worker has completed startup and is ready to handle requests."}
+
     def get_worker_info(self) -> dict[str, Json]:
         ident = self.identity
         return {"version": ident.version, "commit": ident.commit, "kafka_cluster_id": ident.cluster_id}

@@ -30,7 +30,7 @@ class ConnectorOps(LifecycleOps):
     """The connector resources of ConnectorsResource."""
 
     def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str | None], Plugin]:
-        infos = validate_config(self.catalog, self.settings, config)
+        infos = validate_config(self.catalog, self.settings, config, self.release)
         raise_if_invalid(infos)
         plugin = find_connector(self.catalog, str(config["connector.class"]))
         # Connect stores configs in HashMaps: reads come back in Java's hash order.
@@ -125,6 +125,26 @@ class ConnectorOps(LifecycleOps):
         existing.epoch += 1
         self._start_connector(existing, tasks="regenerate", pending=State.UNASSIGNED)
         return False, answer
+
+    @operation
+    def patch_connector_config(self, connector: str, patch: dict[str, str | None] | None) -> dict[str, Json]:
+        """Merge ``patch`` into the stored config (null removes a key) and restart; the name is not checked."""
+        found = self._get(connector, f"Connector {connector} not found")
+        if patch is None:
+            raise ConnectError(self.release.text("patch_npe"))
+        merged = dict(found.config)
+        for key, value in patch.items():
+            if value is None:
+                merged.pop(key, None)
+            else:
+                merged[key] = value
+        stored, plugin = self._validated(connector, merged)
+        found.config = stored
+        found.type = plugin.type
+        answer = {**found.info(), "config": dict(stored)}
+        found.epoch += 1
+        self._start_connector(found, tasks="regenerate", pending=State.UNASSIGNED)
+        return answer
 
     @operation
     def get_connector_status(self, connector: str) -> dict[str, Json]:

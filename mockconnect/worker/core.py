@@ -151,6 +151,14 @@ class ClusterCore:
             self._timeline = []
             self._assignments = itertools.count()
 
+    def use_release(self, release: Release) -> None:
+        """Become a fresh worker of ``release``: its version, commit, stock plugins and loggers."""
+        with self.lock:
+            self.release = release
+            self.catalog = builtin_catalog(release.version)
+            self.identity.version, self.identity.commit = release.version, release.commit
+            self.reset()
+
     def _now_ms(self) -> int:
         return int(self.clock.now() * 1000)
 

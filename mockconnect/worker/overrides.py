@@ -42,7 +42,10 @@ def _clients(plugin_type: str, props: Mapping[str, str | None]) -> list[str]:
 
 
 def client_override_infos(
-    plugin_type: str, props: Mapping[str, str | None], resolve: Callable[[str], str | None]
+    plugin_type: str,
+    props: Mapping[str, str | None],
+    resolve: Callable[[str], str | None],
+    version: str | None = None,
 ) -> tuple[list[dict[str, Json]], list[str]]:
     """The ConfigInfo entries and groups the overrides add, merged producer, consumer, admin.
 
@@ -51,7 +54,7 @@ def client_override_infos(
     prefixed = [name for name in javamap.hash_ordered(props) if any(name.startswith(p) for p in _PREFIXES.values())]
     if not prefixed:
         return [], []
-    known = client_configs()
+    known = client_configs(version)
 
     def load(name: str) -> str | None:
         """Class.forName through the worker's loader: the client classes, or what Connect can load."""

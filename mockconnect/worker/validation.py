@@ -6,6 +6,7 @@ import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from mockconnect.release import Release, get_release
 from mockconnect.worker import javamap
 from mockconnect.worker.catalog import Catalog, Plugin
 from mockconnect.worker.configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
@@ -157,8 +158,11 @@ def _negate_check(props: Mapping[str, str | None], prefix: str) -> Callable[[obj
     return check
 
 
-def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None]) -> dict[str, Json]:
+def validate_config(
+    catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None], release: Release | None = None
+) -> dict[str, Json]:
     """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
+    release = release or get_release()
     connector_class = props.get("connector.class")
     if connector_class is None:
         raise BadRequest(
@@ -200,10 +204,52 @@ def validate_config(catalog: Catalog, settings: WorkerSettings, props: Mapping[s
         result = values.get(key.name)
         configs.append({"definition": key.info(), "value": result.info(key) if result else None})
         error_count += len(result.errors) if result else 0
-    overrides, override_groups = client_override_infos(plugin.type, props, classes)
+    if release.has("converter_validation"):
+        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes)
+        configs.extend(converters)
+        groups.extend(group for group in converter_groups if group not in groups)
+        error_count += converter_errors
+    overrides, override_groups = client_override_infos(plugin.type, props, classes, release.version)
     configs.extend(overrides)
     groups.extend(group for group in override_groups if group not in groups)
     return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
+
+
+_CONVERTERS = (("key.converter", "key", "converter"), ("value.converter", "value", "converter"))
+_HEADER_CONVERTER = ("header.converter", "header", "header_converter")
+
+
+def _converter_infos(
+    catalog: Catalog, props: Mapping[str, str | None], classes: Callable[[str], str | None]
+) -> tuple[list[dict[str, Json]], list[str], int]:
+    """The converters' own configs, prefixed (3.8, KIP-1040 era): each converter set in the config is
+    validated with its prefixed properties and ``converter.type``, listed in HashMap order."""
+    entries: list[dict[str, Json]] = []
+    groups: list[str] = []
+    errors = 0
+    for prefix, converter_type, plugin_type in (*_CONVERTERS, _HEADER_CONVERTER):
+        named = props.get(prefix)
+        if not named:
+            continue
+        found = [p for p in catalog.resolve(named.strip(), list(catalog.plugins)) if p.type == plugin_type]
+        if len({p.cls for p in found}) != 1:
+            continue
+        keys = list(found[0].config)
+        own = {name[len(prefix) + 1 :]: value for name, value in props.items() if name.startswith(prefix + ".")}
+        own["converter.type"] = converter_type
+        values = validate_keys(keys, own, classes)
+        by_name = {key.name: key for key in keys}
+        for bare in javamap.hash_ordered(dict.fromkeys(by_name)):  # the converter's own HashMap, unprefixed
+            key, name = by_name[bare], f"{prefix}.{bare}"
+            result = values.get(key.name)
+            if key.group is not None and key.group not in groups:
+                groups.append(key.group)
+            value = result.info(key) if result else None
+            if value is not None:
+                value = {**value, "name": name}
+                errors += len(value["errors"])
+            entries.append({"definition": {**key.info(), "name": name}, "value": value})
+    return entries, groups, errors
 
 
 def raise_if_invalid(infos: Mapping[str, Json]) -> None:

@@ -1,4 +1,4 @@
-"""Replay the requests recorded against a real Kafka 3.7.0 worker through the mock and diff the answers."""
+"""Replay the requests recorded against a real Kafka worker of each release through the mock and diff the answers."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ from typing import Any
 
 from mockconnect.http.app import create_app
 from mockconnect.mock.state import MockState
+from mockconnect.release import get_release
 from mockconnect.worker.cluster import ConnectCluster, WorkerIdentity
 
-RECORDED = Path(__file__).resolve().parents[1] / "live" / "recorded" / "kafka-3.7.0"
+RECORDINGS = Path(__file__).resolve().parents[1] / "live" / "recorded"
+RECORDED = RECORDINGS / "kafka-3.7.0"
 TIMING_DEPENDENT = re.compile(r"immediately|right-after|\(first poll\)")
 """Probes that caught a real worker mid-way; the mock's default timing is immediate."""
 _TIMESTAMP = re.compile(r'"last_modified": ?\d+')
@@ -33,8 +35,12 @@ class Outcome:
         return self.expected == self.actual
 
 
-def load_probes() -> list[dict[str, Any]]:
-    probes: list[dict[str, Any]] = json.loads((RECORDED / "probes.json").read_text())
+def recorded(version: str = "3.7.0") -> Path:
+    return RECORDINGS / f"kafka-{version}"
+
+
+def load_probes(version: str = "3.7.0") -> list[dict[str, Any]]:
+    probes: list[dict[str, Any]] = json.loads((recorded(version) / "probes.json").read_text())
     return probes
 
 
@@ -51,12 +57,15 @@ def _normal_body(body_text: str | None, path: str) -> Any:
     return body
 
 
-def replay(probes: list[dict[str, Any]] | None = None) -> list[Outcome]:
-    probes = probes if probes is not None else load_probes()
-    root = json.loads((RECORDED / "root.json").read_text())
+def replay(probes: list[dict[str, Any]] | None = None, version: str = "3.7.0") -> list[Outcome]:
+    probes = probes if probes is not None else load_probes(version)
+    root = json.loads((recorded(version) / "root.json").read_text())
     host = probes[0]["request"]["headers"]["Host"]
-    identity = WorkerIdentity(worker_id=host, cluster_id=root["kafka_cluster_id"])
-    state = MockState(ConnectCluster(identity=identity))
+    release = get_release(version)
+    identity = WorkerIdentity(
+        worker_id=host, cluster_id=root["kafka_cluster_id"], version=release.version, commit=release.commit
+    )
+    state = MockState(ConnectCluster(identity=identity, release=release))
     client = create_app(state).test_client()
     outcomes = []
     for probe in probes:
@@ -88,7 +97,9 @@ def replay(probes: list[dict[str, Any]] | None = None) -> list[Outcome]:
 
 
 if __name__ == "__main__":
-    results = replay()
+    import sys
+
+    results = replay(version=sys.argv[1] if len(sys.argv) > 1 else "3.7.0")
     bad = [o for o in results if not o.matched]
     for o in bad:
         print(f"--- {o.name}: {o.method} {o.path}")

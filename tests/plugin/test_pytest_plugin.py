@@ -37,7 +37,9 @@ def test_the_entry_point_registers_every_fixture_and_the_marker(pytester: pytest
     for name in ("mockconnect ", "mockconnect_client", "mockconnect_server", "mockconnect_listen_address"):
         assert name in fixtures.stdout.str(), name
     markers = pytester.runpytest("--markers")
-    markers.stdout.fnmatch_lines(["@pytest.mark.mockconnect(strict=True, validate_requests=True, scenario=None):*"])
+    markers.stdout.fnmatch_lines(
+        ["@pytest.mark.mockconnect(strict=True, validate_requests=True, scenario=None, kafka_version=None):*"]
+    )
 
 
 def test_importing_the_plugin_does_not_load_flask() -> None:
