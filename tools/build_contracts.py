@@ -1,6 +1,6 @@
 """Write openapi/releases/kafka-connect-<version>.yaml for every overlay (see mockconnect/release/overlay.py).
 
-    python tools/build_contracts.py
+python tools/build_contracts.py
 """
 
 from __future__ import annotations
