@@ -8,6 +8,7 @@ import time
 import urllib.error
 import urllib.request
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -112,19 +113,25 @@ def test_file_source_create_status_delete(kafka_worker: KafkaWorker, tmp_path: P
 
 
 # -- every supported release, one worker at a time (slow: about 25 s of start-up each) -----------
+# Run these alone (`-k every_release`): the session worker of the tests above lives until the end
+# of the session, and only one worker should run at a time on a small machine.
 
 ALL_VERSIONS = os.environ.get("MOCKCONNECT_ALL_VERSIONS") == "1"
 
 
 @pytest.mark.skipif(not ALL_VERSIONS, reason="set MOCKCONNECT_ALL_VERSIONS=1 to start a worker of every release")
 @pytest.mark.parametrize("release", RELEASES, ids=[r.version for r in RELEASES])
-def test_every_release_starts_and_runs_a_file_source(release: Release, tmp_path: Path) -> None:
+def test_every_release_starts_and_runs_a_file_source(
+    release: Release, tmp_path: Path, record_property: Callable[[str, object], None]
+) -> None:
     """A worker of ``release`` starts, reports itself, lists the stock connectors and runs one."""
     worker = KafkaWorker(kafka_version=release.minor if release.version != "3.7.0" else release.version)
     try:
         worker.start()
     except WorkerError as err:
         pytest.fail(f"could not start a real Kafka {release.version} Connect worker: {err}", pytrace=False)
+    record_property("startup_seconds", worker.startup_seconds)
+    record_property("startup_timings", json.dumps(worker.timings))
     try:
         assert worker.kafka_version == release.version
         status, _, body = call(worker, "GET", "/")
