@@ -89,7 +89,8 @@ def test_the_recording_holds_what_the_cluster_showed(
     assert connectors["audit-stopped"]["tasks"] == []
     assert len(connectors["audit-stopped"]["offsets"]) == 2
     failed = connectors["orders-failing"]["tasks"][1]["status"]
-    assert failed["state"] == "FAILED" and "disk full" in failed["trace"]
+    assert failed["state"] == "FAILED"
+    assert "disk full" in failed["trace"]
     assert data["state"]["loggers"]["org.apache.kafka.connect"]["level"] == "DEBUG"
     vault = cluster["plugins"]["add"][0]
     # The plugin's own keys, without the framework keys the worker appends to its config answer.
@@ -119,7 +120,8 @@ def test_no_secret_leaves_the_cluster(source: MockConnect, tmp_path: Path, capsy
         answer = requests.put(
             f"{replay.url}/connector-plugins/VaultSourceConnector/config/validate", json=config, timeout=10
         )
-        assert answer.status_code == 200 and answer.json()["error_count"] == 0, answer.text
+        assert answer.status_code == 200, answer.text
+        assert answer.json()["error_count"] == 0, answer.text
     finally:
         replay.stop()
 
@@ -130,7 +132,8 @@ def test_keep_secrets_keeps_them_and_warns(
     path = tmp_path / "cluster.json"
     code, _, err = run_record(capsys, source.url, "-o", str(path), "--keep-secrets")
     assert code == 0, err
-    assert "--keep-secrets" in err and "clear text" in err
+    assert "--keep-secrets" in err
+    assert "clear text" in err
     text = path.read_text(encoding="utf-8")
     assert all(secret in text for secret in SECRETS)
     assert json.loads(text)["state"]["connectors"]["vault-source"]["config"]["vault.token"] == SECRETS[0]
@@ -154,7 +157,8 @@ def test_only_get_requests_leave_the_process(source: MockConnect, tmp_path: Path
     entries = source.journal.entries()[before:]
     assert recording.requests == len(entries) > 10
     assert {entry.method for entry in entries} == {"GET"}
-    assert refused and set(refused) == {"read-only run: only GET requests are sent"}
+    assert refused
+    assert set(refused) == {"read-only run: only GET requests are sent"}
 
     reader = Reader(source.url, Access(), timeout=5, concurrency=1)
     with pytest.raises(Refused):
@@ -211,11 +215,12 @@ def test_the_recorded_connectors_can_be_driven(
         state = requests.get(f"{base}/connectors/vault-source/status", timeout=10).json()["connector"]["state"]
         assert state == "PAUSED"
         assert requests.put(f"{base}/connectors/orders-failing/stop", timeout=10).status_code == 204
-        offsets = {"offsets": [{"partition": {"kafka_topic": "audit", "kafka_partition": 0}, "offset": {"kafka_offset": 5}}]}
+        moved = {"partition": {"kafka_topic": "audit", "kafka_partition": 0}, "offset": {"kafka_offset": 5}}
+        offsets = {"offsets": [moved]}
         answer = requests.patch(f"{base}/connectors/audit-stopped/offsets", json=offsets, timeout=10)
         assert answer.status_code == 200, answer.text
         listed = requests.get(f"{base}/connectors/audit-stopped/offsets", timeout=10).json()["offsets"]
-        assert {"partition": {"kafka_topic": "audit", "kafka_partition": 0}, "offset": {"kafka_offset": 5}} in listed
+        assert moved in listed
         assert requests.delete(f"{base}/connectors/lines-paused", timeout=10).status_code == 204
         assert sorted(requests.get(f"{base}/connectors", timeout=10).json()) == [
             "audit-stopped",
@@ -236,7 +241,9 @@ def test_progress_for_many_connectors(tmp_path: Path, capsys: pytest.CaptureFixt
     connectors = {
         f"sink-{index:03d}": {
             "config": {"connector.class": "FileStreamSink", "topics": f"t{index}", "tasks.max": "2"},
-            "offsets": [{"partition": {"kafka_topic": f"t{index}", "kafka_partition": 0}, "offset": {"kafka_offset": 1}}],
+            "offsets": [
+                {"partition": {"kafka_topic": f"t{index}", "kafka_partition": 0}, "offset": {"kafka_offset": 1}}
+            ],
         }
         for index in range(120)
     }
@@ -248,7 +255,8 @@ def test_progress_for_many_connectors(tmp_path: Path, capsys: pytest.CaptureFixt
     assert code == 0, err
     assert "connectors: reading tasks, offsets and topics (3 at a time)" in err
     assert "connectors 120/120" in err
-    assert "120 connectors" in err and "bytes written to" in err
+    assert "120 connectors" in err
+    assert "bytes written to" in err
     loaded = scenario.load(path)
     assert len(loaded.state["connectors"]) == 120
 
@@ -266,10 +274,12 @@ def test_usage_errors_are_clear(capsys: pytest.CaptureFixture[str], tmp_path: Pa
         code, out, err = run_record(capsys, *args)
         assert code == 2, (args, err)
         assert message in err, (args, err)
-        assert "Traceback" not in err and out == ""
+        assert "Traceback" not in err
+        assert out == ""
 
 
 def test_a_url_that_is_no_worker(capsys: pytest.CaptureFixture[str]) -> None:
     with MockConnect() as mock:
         code, _, err = run_record(capsys, mock.url + "/connectors")
-    assert code == 2 and "base URL" in err
+    assert code == 2
+    assert "base URL" in err
