@@ -60,6 +60,15 @@ def test_a_recording_replays_every_get_it_covers(
         assert compare_gets(source.url, replay.url, paths) == []
     finally:
         replay.stop()
+    # The comparison does see a difference when there is one.
+    data["state"]["connectors"]["orders-failing"]["tasks"][0]["status"]["state"] = "PAUSED"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    replay = serve_file(path)
+    try:
+        found = compare_gets(source.url, replay.url, paths)
+    finally:
+        replay.stop()
+    assert 'GET /connectors/orders-failing/tasks/0/status: body.state: "RUNNING" != "PAUSED"' in found
 
 
 def test_a_redacted_recording_differs_only_where_it_redacted(
