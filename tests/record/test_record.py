@@ -292,3 +292,25 @@ def test_a_url_that_is_no_worker(capsys: pytest.CaptureFixture[str]) -> None:
         code, _, err = run_record(capsys, mock.url + "/connectors")
     assert code == 2
     assert "base URL" in err
+
+
+def test_a_slow_worker_times_out_and_a_rebalance_is_waited_out(capsys: pytest.CaptureFixture[str]) -> None:
+    with MockConnect() as mock:
+        mock.state.load_scenario(scenario.load("healthy-cluster"))
+        faults = f"{mock.url}/_mockconnect/faults"
+        rebalance = {
+            "when": {"operation": "getConnectorOffsets", "first": 2},
+            "respond": {"status": 409, "message": "Request cannot be completed because a rebalance is expected"},
+            "off_spec": True,
+        }
+        assert requests.post(faults, json=rebalance, timeout=10).status_code == 201, "fault refused"
+        code, out, err = run_record(capsys, mock.url, "--concurrency", "1")
+        assert code == 0, err
+        assert out.startswith("version: 1\n")  # YAML on standard output without -o
+        assert "could not be read" not in err  # both 409s were asked again
+        slow = {"when": {"operation": "getConnectorActiveTopics"}, "delay": 1.0}
+        assert requests.post(faults, json=slow, timeout=10).status_code == 201
+        code, _, err = run_record(capsys, mock.url, "--request-timeout", "0.3", "--concurrency", "1")
+    assert code == 2
+    assert "got no answer within 0.3 s (3 tries)" in err
+    assert "--request-timeout" in err
