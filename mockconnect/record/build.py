@@ -34,16 +34,43 @@ _EMBEDDED_PLUGINS = (
 _CONVERTER_KEYS = ("key.converter", "value.converter", "header.converter")
 
 
+_TYPES = frozenset({"BOOLEAN", "STRING", "INT", "SHORT", "LONG", "DOUBLE", "LIST", "CLASS", "PASSWORD"})
+_IMPORTANCES = frozenset({"HIGH", "MEDIUM", "LOW"})
+_WIDTHS = frozenset({"NONE", "SHORT", "MEDIUM", "LONG"})
+
+
+def _config_key(item: Any) -> dict[str, Any] | None:
+    """One ConfigKeyInfo in the catalog format, or None when it lacks what the format requires."""
+    if not isinstance(item, Mapping) or not isinstance(item.get("name"), str) or not item["name"]:
+        return None
+    if item.get("type") not in _TYPES or item.get("importance") not in _IMPORTANCES:
+        return None
+    if not isinstance(item.get("required"), bool) or not isinstance(item.get("default_value"), (str, type(None))):
+        return None
+    key = {field: item[field] for field in CONFIG_KEY_FIELDS[:5]}
+    key.update((field, item[field]) for field in CONFIG_KEY_FIELDS[5:] if field in item and _fits(field, item[field]))
+    return key
+
+
+def _fits(field: str, value: Any) -> bool:
+    """Whether an optional ConfigKeyInfo field has the catalog format's type (else it is left out)."""
+    if field in ("documentation", "group"):
+        return isinstance(value, (str, type(None)))
+    if field == "width":
+        return value in _WIDTHS
+    if field == "display_name":
+        return isinstance(value, str)
+    if field == "dependents":
+        return isinstance(value, list) and all(isinstance(item, str) for item in value)
+    return isinstance(value, int) and not isinstance(value, bool)  # order
+
+
 def config_keys(answer: Any) -> list[dict[str, Any]] | None:
     """The ConfigKeyInfo list of a plugin config answer, in the catalog format; None if it is not one."""
     if not isinstance(answer, list):
         return None
-    keys = []
-    for item in answer:
-        if not isinstance(item, Mapping) or not isinstance(item.get("name"), str) or not item["name"]:
-            return None
-        keys.append({field: item.get(field) for field in CONFIG_KEY_FIELDS if field in item})
-    return keys
+    keys = [_config_key(item) for item in answer]
+    return None if any(key is None for key in keys) else [key for key in keys if key is not None]
 
 
 def own_config(recorded: list[dict[str, Any]], framework: Sequence[ConfigKey]) -> list[dict[str, Any]]:

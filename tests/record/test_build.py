@@ -121,3 +121,16 @@ def test_types_come_from_the_plugin_its_transforms_and_converters() -> None:
     assert type_of("transforms.t.static.field") == "STRING"
     assert type_of("value.converter.schemas.enable") == "BOOLEAN"
     assert type_of("unknown.key") is None
+
+
+def test_config_answers_that_are_not_config_definitions_are_refused() -> None:
+    assert build.config_keys([key("a")]) == [key("a")]
+    assert build.config_keys({"error_code": 500}) is None
+    assert build.config_keys([{**key("a"), "importance": None}]) is None
+    assert build.config_keys([{**key("a"), "type": "MAP"}]) is None
+    assert build.config_keys([{k: v for k, v in key("a").items() if k != "required"}]) is None
+    odd = build.config_keys([{**key("a"), "width": "HUGE", "order": "1", "extra": 1}])
+    assert odd is not None
+    assert "width" not in odd[0]
+    assert "order" not in odd[0]
+    assert "extra" not in odd[0]
