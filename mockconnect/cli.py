@@ -138,6 +138,9 @@ def build_parser() -> argparse.ArgumentParser:
     from mockconnect.conformance.cli import add_parser as add_conformance  # argparse only; schemathesis loads on use
 
     add_conformance(commands)
+    from mockconnect.record.cli import add_parser as add_record  # argparse only; requests loads on use
+
+    add_record(commands)
     _add_scenario_parser(commands)
     return parser
 
@@ -170,6 +173,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return conformance(args)
     if args.command == "scenario":
         return _scenario_command(args)
+    if args.command == "record":
+        from mockconnect.record.cli import run as record
+
+        return record(args)
     try:
         return _serve(args)
     except UsageError as exc:

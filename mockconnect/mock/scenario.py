@@ -79,6 +79,8 @@ class Scenario:
     worker_id: str | None
     peers: tuple[str, ...]
     cluster_id: str | None
+    version: str | None
+    commit: str | None
     topic_tracking: bool | None
     topic_tracking_reset: bool | None
     added_plugins: tuple[Plugin, ...]
@@ -112,6 +114,10 @@ class Scenario:
             identity.peers = list(self.peers)
             if self.cluster_id is not None:
                 identity.cluster_id = self.cluster_id
+            if self.version is not None:
+                identity.version = self.version
+            if self.commit is not None:
+                identity.commit = self.commit
             if self.topic_tracking is not None:
                 identity.topic_tracking = self.topic_tracking
             if self.topic_tracking_reset is not None:
@@ -161,7 +167,20 @@ def _cluster_problems(
     section = data.get("cluster") or {}
     plugins = section.get("plugins") or {}
     added = []
+    seen: dict[tuple[str, str], int] = {}
     for index, item in enumerate(plugins.get("add", [])):
+        earlier = seen.setdefault((item["class"], item["type"]), index)
+        if earlier != index:
+            problems.append(
+                problem_at(
+                    ("cluster", "plugins", "add", index, "class"),
+                    f"{item['class']!r} ({item['type']}) is already added by cluster.plugins.add[{earlier}]",
+                    "list each plugin once",
+                    marks,
+                    file,
+                )
+            )
+        problems += _config_key_problems(item, ("cluster", "plugins", "add", index), marks, file)
         if any(p.cls == item["class"] for p in base.plugins):
             problems.append(
                 problem_at(
@@ -199,14 +218,27 @@ def _cluster_problems(
     return problems, catalog
 
 
+def _config_key_problems(item: Mapping[str, Any], at: Path_, marks: Marks, file: str | None) -> list[Problem]:
+    """A plugin's config definitions name each key once, as Kafka's ConfigDef insists."""
+    problems: list[Problem] = []
+    names: dict[str, int] = {}
+    for index, key in enumerate(item.get("config", [])):
+        first = names.setdefault(key["name"], index)
+        if first != index:
+            problems.append(
+                problem_at(
+                    (*at, "config", index, "name"),
+                    f"config key {key['name']!r} is already defined by config[{first}]",
+                    "a ConfigDef defines each key once: merge the two definitions",
+                    marks,
+                    file,
+                )
+            )
+    return problems
+
+
 def _plugin(item: Mapping[str, Any]) -> Plugin:
-    return Plugin(
-        cls=item["class"],
-        type=item["type"],
-        version=item.get("version"),
-        task_class=item.get("task_class"),
-        tasks=item.get("tasks", "max"),
-    )
+    return Plugin.from_dict(item)
 
 
 def _state_problems(
@@ -322,6 +354,8 @@ def from_data(
         worker_id=section.get("worker_id"),
         peers=tuple(section.get("workers", [])),
         cluster_id=section.get("cluster_id"),
+        version=section.get("version"),
+        commit=section.get("commit"),
         topic_tracking=section.get("topic_tracking"),
         topic_tracking_reset=section.get("topic_tracking_reset"),
         added_plugins=tuple(_plugin(item) for item in section.get("plugins", {}).get("add", [])),

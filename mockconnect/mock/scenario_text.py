@@ -127,11 +127,24 @@ def _walk(loader: yaml.SafeLoader, node: yaml.Node, path: Path_, marks: Marks, p
             _walk(loader, item, (*path, index), marks, problems)
 
 
+_FAST_LOADER = getattr(yaml, "CSafeLoader", None)
+"""libyaml's loader: the same nodes and marks, about ten times faster on a recorded cluster's file."""
+
+
 def read_text(text: str) -> tuple[Any, Marks, list[Problem]]:
     """Parse YAML or JSON, keeping the position of every value; YAML errors become problems."""
+    if _FAST_LOADER is not None:
+        try:
+            return _read(text, _FAST_LOADER)
+        except yaml.YAMLError:
+            pass  # worded by the Python loader below, as users have always seen it
+    return _read(text, yaml.SafeLoader)
+
+
+def _read(text: str, loader_class: Any) -> tuple[Any, Marks, list[Problem]]:
     marks = Marks()
     problems: list[Problem] = []
-    loader = yaml.SafeLoader(text)
+    loader = loader_class(text)
     try:
         node = loader.get_single_node()
         if node is None:
@@ -139,6 +152,8 @@ def read_text(text: str) -> tuple[Any, Marks, list[Problem]]:
         _walk(loader, node, (), marks, problems)
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
+        if loader_class is not yaml.SafeLoader:
+            raise
         mark = exc.problem_mark or exc.context_mark
         context = f" ({exc.context})" if exc.context else ""
         return (
@@ -154,6 +169,8 @@ def read_text(text: str) -> tuple[Any, Marks, list[Problem]]:
             ],
         )
     except yaml.YAMLError as exc:
+        if loader_class is not yaml.SafeLoader:
+            raise
         return None, marks, [Problem(f"invalid YAML: {exc}")]
     finally:
         loader.dispose()

@@ -44,6 +44,21 @@ class Plugin:
     offsets: Mapping[str, Any] = field(default_factory=dict)
     """Rules for source offsets, for example ``{"position_key": "position", "partition_key": "filename"}``."""
 
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Plugin:
+        """A plugin in the catalog format (``scenarios/catalog.schema.json``, definition ``Plugin``)."""
+        return cls(
+            cls=data["class"],
+            type=data["type"],
+            version=data.get("version"),
+            location=data.get("location", "classpath"),
+            config=tuple(ConfigKey.from_dict(k) for k in data.get("config", ())),
+            task_class=data.get("task_class"),
+            tasks=data.get("tasks", "max"),
+            alter_offsets=data.get("alter_offsets", False),
+            offsets=data.get("offsets", {}),
+        )
+
     @property
     def simple_name(self) -> str:
         return self.cls.rsplit(".", 1)[-1].rsplit("$", 1)[-1]
@@ -88,20 +103,7 @@ class Catalog:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
-        plugins = tuple(
-            Plugin(
-                cls=p["class"],
-                type=p["type"],
-                version=p.get("version"),
-                location=p.get("location", "classpath"),
-                config=tuple(ConfigKey.from_dict(k) for k in p.get("config", ())),
-                task_class=p.get("task_class"),
-                tasks=p.get("tasks", "max"),
-                alter_offsets=p.get("alter_offsets", False),
-                offsets=p.get("offsets", {}),
-            )
-            for p in data["plugins"]
-        )
+        plugins = tuple(Plugin.from_dict(p) for p in data["plugins"])
         framework = {kind: tuple(ConfigKey.from_dict(k) for k in keys) for kind, keys in data["framework"].items()}
         return cls(
             data["kafka_version"],

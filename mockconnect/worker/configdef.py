@@ -176,6 +176,7 @@ class ConfigKey:
             dependents=tuple(spec.get("dependents", ())),
             order=spec.get("order", -1),
             validator=Validator.from_dict(validator) if validator else None,
+            recommended=tuple(spec.get("recommended_values", ())),
         )
 
     def info(self) -> dict[str, Json]:

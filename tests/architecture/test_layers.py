@@ -26,7 +26,7 @@ def layer_of(module: str) -> str:
     parts = module.split(".")
     if len(parts) > 1 and parts[1] in ("release", "worker", "mock", "http"):
         return parts[1]
-    return "delivery"  # top-level modules, conformance/ and live/
+    return "delivery"  # top-level modules, conformance/, record/ and live/
 
 
 def module_name(path: Path) -> str:

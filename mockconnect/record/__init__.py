@@ -1,0 +1,1 @@
+"""``mockconnect record``: a live cluster, read with GET requests only, written as a scenario file."""
