@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from security.conftest import _with_cryptography, _with_openssl
+from certificates import make_certificate
 
 from mockconnect.cli import main
 from mockconnect.mock import scenario
@@ -14,11 +14,10 @@ from mockconnect.server import MockConnect
 
 @pytest.fixture(scope="module")
 def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    folder = tmp_path_factory.mktemp("tls")
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    if not (_with_cryptography(cert, key) or _with_openssl(cert, key)):
+    made = make_certificate(tmp_path_factory.mktemp("tls"))
+    if made is None:
         pytest.skip("neither the cryptography package nor openssl is here to make a certificate")
-    return cert, key
+    return made
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
