@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TypeVar
 
-from mockconnect.http.jackson import SOURCE, JsonProblem, Lexer
+from mockconnect.http.jackson import JACKSON_2_16, Dialect, JsonProblem, Lexer
 from mockconnect.worker.errors import ConnectError
 from mockconnect.worker.models import Json
 
@@ -161,22 +161,25 @@ class _Replay:
 class Body:
     """A request body and the Jackson parser reading it."""
 
-    def __init__(self, raw: bytes, *, exact: bool = False) -> None:
+    def __init__(self, raw: bytes, *, exact: bool = False, dialect: Dialect = JACKSON_2_16) -> None:
         self.raw = raw
+        self.dialect = dialect
         self.lexer: Lexer | _Replay
         try:
             if exact:
                 raise ValueError("read exactly")
             self.lexer = _Replay(_FAST.decode(raw.decode("utf-8")))
         except (ValueError, RecursionError):
-            self.lexer = Lexer(raw)
+            self.lexer = Lexer(raw, dialect)
 
     def first(self) -> str | None:
         """The root token; None for an empty body, which Kafka's provider reads as null."""
         return self.lexer.next_token()
 
     def finish(self, bound: str) -> None:
-        """FAIL_ON_TRAILING_TOKENS: after the root value, only white space may follow."""
+        """FAIL_ON_TRAILING_TOKENS: after the root value, only white space may follow (2.13 reads no further)."""
+        if self.dialect.legacy:
+            return
         token = self.lexer.next_token()
         if token is not None:
             raise JsonProblem(
@@ -201,7 +204,8 @@ class Body:
             # Jackson trims the text first; nothing left is an "empty String" coercion failure.
             text = self.lexer.text().strip("".join(chr(c) for c in range(0x21)))
             if not text:
-                shown = f"element of `{base}`" if base == _MAP else f"`{base}` value"
+                # 2.13 names the map type with its type parameters.
+                shown = f"element of `{target if self.dialect.legacy else base}`" if base == _MAP else f"`{base}` value"
                 return JsonProblem(
                     f'Cannot coerce empty String ("") to {shown} (but could if coercion was enabled using '
                     f"`CoercionConfig`){where}",
@@ -455,9 +459,7 @@ def _as_task_configs(body: Body) -> None:
     """The internal task-config list: only its shape is checked, before the signature is."""
     token = body.first()
     if token is None:
-        raise ConnectError(
-            "No content to map due to end-of-input\n at " + SOURCE.replace(", column: {column}", "").format(line=1)
-        )
+        raise ConnectError("No content to map due to end-of-input\n at " + body.dialect.at(1, None))
     if token not in ("VALUE_NULL", "START_ARRAY"):
         raise body.mismatch("java.util.ArrayList<java.util.Map<java.lang.String,java.lang.String>>", token)
     _skip(body, token)
@@ -467,7 +469,7 @@ def _exactly(read: Callable[[Body], T], body: Body) -> T:
     try:
         return read(body)
     except _Retry:
-        return read(Body(body.raw, exact=True))
+        return read(Body(body.raw, exact=True, dialect=body.dialect))
 
 
 def as_string_map(body: Body) -> dict[str, str | None] | None:

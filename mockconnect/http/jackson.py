@@ -10,6 +10,7 @@ import unicodedata
 from mockconnect.worker.errors import ConnectError
 
 SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
+"""Jackson 2.16's location text; :class:`Source` words the others."""
 VALUES = "(JSON String, Number, Array, Object or token 'null', 'true' or 'false')"
 MAX_DEPTH = 1000
 MAX_NUMBER_LENGTH = 1000
@@ -22,6 +23,58 @@ _DIGITS = range(48, 58)
 _PLAIN = re.compile(rb'[^"\\\x00-\x1f\x80-\xff]+')
 _SPACE, _TAB, _LF, _CR = 32, 9, 10, 13
 _QUOTE, _COMMA, _SLASH, _HASH, _MINUS, _PLUS, _PERIOD = 34, 44, 47, 35, 45, 43, 46
+
+
+class Dialect:
+    """What differs between the Jackson versions Kafka ships: 2.16 (3.7 on) and 2.13 (3.6).
+
+    2.16 redacts the source in locations (``INCLUDE_SOURCE_IN_LOCATION`` is off by default), prints no
+    column at the root, names features as ``JsonReadFeature``s and fails on trailing tokens. 2.13 names
+    the source's class (and quotes up to 500 bytes of a ``byte[]`` source), prints every column, reads
+    a leading plus sign as a bad number start and stops reading after the root value.
+    """
+
+    __slots__ = ("description", "legacy")
+
+    def __init__(self, description: str | None = None, *, legacy: bool = False) -> None:
+        self.description = description
+        self.legacy = legacy
+
+    @classmethod
+    def of_bytes(cls, raw: bytes) -> Dialect:
+        """2.13 reading a ``byte[]``: ContentReference.appendSourceDescription shows its first 500 bytes
+        as UTF-8, ISO control characters but CR and LF escaped, then how many bytes were left out."""
+        shown = "".join(
+            f"\\u{ord(ch):04X}" if _iso_control(ch) and ch not in "\r\n" else ch
+            for ch in raw[:_SNIPPET].decode("utf-8", "replace")
+        )
+        left = f"[truncated {len(raw) - _SNIPPET} bytes]" if len(raw) > _SNIPPET else ""
+        return cls(f'(byte[])"{shown}"{left}', legacy=True)
+
+    def at(self, line: int, column: int | None) -> str:
+        """The location text; ``column`` None at the root, where 2.16 leaves it out and 2.13 prints 0."""
+        if self.description is None:
+            if column is None:
+                return SOURCE.replace(", column: {column}", "").format(line=line)
+            return SOURCE.format(line=line, column=column)
+        return f"[Source: {self.description}; line: {line}, column: {column or 0}]"
+
+    def feature(self, name: str) -> str:
+        """How a parser feature is named in "enable ... to allow" texts."""
+        return f"JsonParser.Feature.{name}" if self.legacy else f"`JsonReadFeature.{name}`"
+
+
+JACKSON_2_16 = Dialect()
+JACKSON_2_13_STREAM = Dialect(
+    "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)", legacy=True
+)
+"""Jackson 2.13 reading a Jersey resource's entity stream."""
+_SNIPPET = 500
+
+
+def _iso_control(ch: str) -> bool:
+    """Character.isISOControl."""
+    return ord(ch) <= 0x1F or 0x7F <= ord(ch) <= 0x9F
 
 
 def identifier_start(code: int) -> bool:
@@ -153,7 +206,8 @@ class Context:
 class Lexer:
     """A JSON body read as Jackson reads it: ``next_token()`` until None, strings decoded on demand."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, dialect: Dialect = JACKSON_2_16) -> None:
+        self.dialect = dialect
         self.buf, self.utf8, self.ptr = _source(raw)
         self.end = len(self.buf)
         self.line, self.line_start = 1, 0
@@ -169,10 +223,10 @@ class Lexer:
     # -- locations and errors --------------------------------------------------------------------
 
     def location(self) -> str:
-        return SOURCE.format(line=self.line, column=self.ptr - self.line_start + 1)
+        return self.dialect.at(self.line, self.ptr - self.line_start + 1)
 
     def token_location(self) -> str:
-        return SOURCE.format(line=self.token_line, column=self.token_column)
+        return self.dialect.at(self.token_line, self.token_column)
 
     def fail(self, message: str) -> JsonProblem:
         return JsonProblem(f"{message}\n at {self.location()}")
@@ -182,6 +236,11 @@ class Lexer:
 
     def _number_char(self, code: int, comment: str) -> JsonProblem:
         return self.fail(f"Unexpected character ({char_desc(code)}) in numeric value: {comment}")
+
+    def _non_standard(self, word: str) -> JsonProblem:
+        return self.fail(
+            f"Non-standard token '{word}': enable {self.dialect.feature('ALLOW_NON_NUMERIC_NUMBERS')} to allow"
+        )
 
     def _eof(self, what: str | None = None) -> JsonProblem:
         """_reportInvalidEOF; by default it names the current token (Java prints a null one as null)."""
@@ -268,11 +327,7 @@ class Lexer:
         context = self.stack[-1]
         want = "[" if code == 93 else "{"
         if context.kind != want:
-            start = (
-                SOURCE.replace(", column: {column}", "").format(line=context.line)
-                if context.kind == "root"
-                else SOURCE.format(line=context.line, column=context.column)
-            )
+            start = self.dialect.at(context.line, None if context.kind == "root" else context.column)
             raise self.fail(
                 f"Unexpected close marker '{chr(code)}': expected '{']' if want == '{' else '}'}' "
                 f"(for {context.desc} starting at {start})"
@@ -296,7 +351,7 @@ class Lexer:
         if code < 0:
             context = self.stack[-1]
             if context.kind != "root":
-                start = SOURCE.format(line=context.line, column=context.column)
+                start = self.dialect.at(context.line, context.column)
                 raise self._eof(f": expected close marker for {context.desc} (start marker at {start})")
             self.current = None
             return None
@@ -356,7 +411,7 @@ class Lexer:
         if code in (78, 73):  # NaN, Infinity
             word = "NaN" if code == 78 else "Infinity"
             self._match(word, 1)
-            raise self.fail(f"Non-standard token '{word}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
+            raise self._non_standard(word)
         if code == _PLUS:
             if self.ptr >= self.end:
                 raise self._eof(" in a Number value")
@@ -445,14 +500,14 @@ class Lexer:
             sign = "-" if negative else "+"
             word = f"{sign}INF" if code == 78 else f"{sign}Infinity"
             self._match(word, 3)
-            raise self.fail(f"Non-standard token '{word}': enable `JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS` to allow")
-        if signed and not negative:
+            raise self._non_standard(word)
+        if signed and not negative and not self.dialect.legacy:
             raise self._number_char(
                 _PLUS,
                 "JSON spec does not allow numbers to have plus signs: enable "
                 "`JsonReadFeature.ALLOW_LEADING_PLUS_SIGN_FOR_NUMBERS` to allow",
             )
-        if negative:
+        if negative or self.dialect.legacy:  # 2.13 words a plus sign's follower as a minus sign's
             raise self._number_char(code, "expected digit (0-9) to follow minus sign, for valid numeric value")
         raise self._number_char(code, "expected digit (0-9) for valid numeric value")
 

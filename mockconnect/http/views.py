@@ -10,6 +10,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
 from mockconnect.http import body as jackson
+from mockconnect.http.jackson import JACKSON_2_13_STREAM, Dialect
 from mockconnect.http.rawpath import JavaIntConverter, SegmentConverter
 from mockconnect.http.reply import gc_paused, reply
 from mockconnect.worker.cluster import ConnectCluster, CreateRequest
@@ -56,8 +57,13 @@ def _flag(name: str) -> bool:
     return (request.args.get(name) or "").lower() == "true"
 
 
-def _body() -> jackson.Body:
-    return jackson.Body(request.get_data(cache=True))
+def _body(*, as_bytes: bool = False) -> jackson.Body:
+    """The request body for Jackson; a release whose Jackson names its source in locations (2.13) names
+    Jersey's entity stream, or the bytes themselves where the resource reads a ``byte[]``."""
+    raw = request.get_data(cache=True)
+    if not cluster().release.has("json_source_in_location"):
+        return jackson.Body(raw)
+    return jackson.Body(raw, dialect=Dialect.of_bytes(raw) if as_bytes else JACKSON_2_13_STREAM)
 
 
 def _create_shape() -> jackson.CreateShape:
@@ -216,7 +222,7 @@ def reset_connector_offsets(connector: str) -> Response:
 
 @route("putTaskConfigs", "POST", CONNECTOR + "/tasks", consumes_json=False, reads_body=True)
 def put_task_configs(connector: str) -> Response:
-    jackson.as_task_configs(_body())
+    jackson.as_task_configs(_body(as_bytes=True))
     _check_signature()
     raise AssertionError("unreachable: the mock never signs internal requests")
 

@@ -24,10 +24,16 @@ class LoggerOps(ClusterCore):
                 return self.loggers["root"][0] or "INFO"
             probe = probe.rsplit(".", 1)[0]
 
+    def _level(self, level: str, modified: int | None) -> dict[str, Json]:
+        """A level object; ``last_modified`` came with KIP-976 (3.7)."""
+        if self.release.has("logger_last_modified"):
+            return {"level": level, "last_modified": modified}
+        return {"level": level}
+
     def list_loggers(self) -> dict[str, Json]:
         with self.lock:
             return {
-                name: {"level": level, "last_modified": modified}
+                name: self._level(level, modified)
                 for name, (level, modified) in sorted(self.loggers.items())
                 if level is not None
             }
@@ -37,12 +43,13 @@ class LoggerOps(ClusterCore):
             name = "root" if logger.lower() == "root" else logger
             if name not in self.loggers:
                 raise NotFound(f"Logger {logger} not found.")
-            return {"level": self._effective_level(name), "last_modified": self.loggers[name][1]}
+            return self._level(self._effective_level(name), self.loggers[name][1])
 
     def set_level(
         self, logger: str, body: Mapping[str, str | None] | None, scope: str | None = None
     ) -> list[str] | None:
-        """Worker scope returns the affected logger names (200); cluster scope returns None (204)."""
+        """Worker scope returns the affected logger names (200); cluster scope returns None (204). Before
+        KIP-976 (3.7) there is no scope: every change is the worker's own and answers with the names."""
         if body is None:
             raise ConnectError(self.release.text("level_map_npe"))
         level = body.get("level")
@@ -64,6 +71,6 @@ class LoggerOps(ClusterCore):
                 current = self.loggers[name][0] or self._effective_level(name)
                 if current != level:
                     self.loggers[name] = (level, now)
-            if scope is not None and scope.lower() == "cluster":
+            if scope is not None and scope.lower() == "cluster" and self.release.has("logger_last_modified"):
                 return None
             return sorted(order)

@@ -10,7 +10,7 @@ from mockconnect.release import Release, get_release
 from mockconnect.worker import javamap
 from mockconnect.worker.catalog import Catalog, Plugin
 from mockconnect.worker.configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
-from mockconnect.worker.errors import BadRequest, ConnectError
+from mockconnect.worker.errors import BadRequest, ConfigProblem, ConnectError
 from mockconnect.worker.models import Json
 from mockconnect.worker.overrides import client_override_infos
 
@@ -108,7 +108,10 @@ _ENRICHABLE = (
 
 
 def _enriched_keys(
-    catalog: Catalog, props: Mapping[str, str | None], checks: dict[str, Callable[[object], None]]
+    catalog: Catalog,
+    props: Mapping[str, str | None],
+    checks: dict[str, Callable[[object], None]],
+    release: Release,
 ) -> list[ConfigKey]:
     """ConnectorConfig.enrich: keys for every transformation and predicate alias in ``props``."""
     keys: list[ConfigKey] = []
@@ -133,8 +136,11 @@ def _enriched_keys(
                 recommended=tuple(sorted(p.cls for p in candidates)),
             )
             keys.append(type_key)
-            if plugin_type == "transformation":
-                checks[type_key.name] = _negate_check(props, prefix)
+            negate = _negate_check(props, prefix) if plugin_type == "transformation" else None
+            if release.has("type_validator_on_null"):
+                checks[type_key.name] = _type_check(negate, type_key.name, java_kind)
+            elif negate is not None:
+                checks[type_key.name] = negate
             type_value = props.get(type_key.name)
             matches = catalog.resolve(type_value.strip(), candidates) if type_value else []
             if not matches:
@@ -145,6 +151,19 @@ def _enriched_keys(
             own.sort(key=ConfigKey.sort_key)
             keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=1))
     return keys
+
+
+def _type_check(negate: Callable[[object], None] | None, name: str, java_kind: str) -> Callable[[object], None]:
+    """Before 3.7 the type's validator also runs on a type that failed to load (missing or unknown):
+    after the negate check, a null class is "Not a Transformation" (or Predicate), a second error."""
+
+    def check(value: object) -> None:
+        if negate is not None:
+            negate(value)
+        if value is None:
+            raise ConfigException.invalid(name, None, f"Not a {java_kind}")
+
+    return check
 
 
 def _negate_check(props: Mapping[str, str | None], prefix: str) -> Callable[[object], None]:
@@ -169,8 +188,10 @@ def validate_config(
             f"Connector config {javamap.to_string(javamap.hash_ordered(props, copied=True))} contains no connector type"
         )
     plugin = find_connector(catalog, connector_class)
+    if plugin.type == "sink" and release.has("sink_config_exception"):
+        _throw_sink_problem(props)
     checks: dict[str, Callable[[object], None]] = {}
-    framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks)]
+    framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks, release)]
     classes = class_resolver(catalog)
     framework = validate_keys(framework_keys, props, classes, checks)
     if plugin.type == "sink":
@@ -317,6 +338,47 @@ def _check_sink(props: Mapping[str, str | None], values: dict[str, ConfigValue],
             name_value.errors.append(
                 f"Consumer group for sink connector named {name_value.value} conflicts with Connect worker group "
                 f"{settings.group_id}"
+            )
+
+
+def _java_blank(value: str | None) -> bool:
+    """``value == null || value.trim().isEmpty()``: Java's trim drops every char up to U+0020."""
+    return value is None or not value.strip("".join(map(chr, range(0x21))))
+
+
+def _throw_sink_problem(props: Mapping[str, str | None]) -> None:
+    """SinkConnectorConfig.validate before 3.7: the first topic problem is a ConfigException, which
+    fails the whole validation (a 500) instead of being listed against ``topics``/``topics.regex``."""
+    topics, regex = props.get("topics"), props.get("topics.regex")
+    has_topics, has_regex = not _java_blank(topics), not _java_blank(regex)
+    if has_topics and has_regex:
+        raise ConfigProblem("topics and topics.regex are mutually exclusive options, but both are set.")
+    if not has_topics and not has_regex:
+        raise ConfigProblem("Must configure one of topics or topics.regex")
+    dlq = props.get("errors.deadletterqueue.topic.name")
+    if _java_blank(dlq):
+        return
+    assert dlq is not None
+    dlq = dlq.strip("".join(map(chr, range(0x21))))
+    if has_topics:
+        assert topics is not None
+        listed = list(dict.fromkeys(t for t in re.split(r"\s*,\s*", topics.strip()) if t))
+        if dlq in listed:
+            # Kafka names topics.regex here, though it lists the topics.
+            raise ConfigProblem(
+                f"The DLQ topic '{dlq}' may not be included in the list of topics "
+                f"('topics.regex=[{', '.join(listed)}]') consumed by the connector"
+            )
+    if has_regex:
+        assert regex is not None
+        try:
+            matched = re.fullmatch(regex, dlq) is not None
+        except re.error:
+            matched = False
+        if matched:
+            raise ConfigProblem(
+                f"The DLQ topic '{dlq}' may not be included in the regex matching the topics "
+                f"('topics.regex={regex}') consumed by the connector"
             )
 
 

@@ -44,7 +44,7 @@ def test_the_marker_picks_a_release_for_one_test_and_the_next_test_is_back_to_th
     )
     result = pytester.runpytest("-p", "no:randomly", *UNRELATED)
     result.assert_outcomes(passed=3, errors=1)
-    result.stdout.fnmatch_lines(["*kafka_version=...): unknown Kafka release '2.8': known releases are 3.7.0*"])
+    result.stdout.fnmatch_lines(["*kafka_version=...): unknown Kafka release '2.8': known releases are 3.6.2, 3.7.0*"])
 
 
 def test_the_session_option_sets_every_test_s_default(pytester: pytest.Pytester) -> None:
