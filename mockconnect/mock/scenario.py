@@ -38,6 +38,7 @@ from mockconnect.mock.scenario_text import (
     schema,
     schema_errors,
 )
+from mockconnect.release import get_release, supported_text
 from mockconnect.resources import shipped_folder
 from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 from mockconnect.worker.cluster import ConnectCluster, WorkerIdentity
@@ -81,6 +82,8 @@ class Scenario:
     cluster_id: str | None
     version: str | None
     commit: str | None
+    kafka_version: str | None
+    """The Kafka release to emulate (a full version, resolved when the scenario was checked)."""
     topic_tracking: bool | None
     topic_tracking_reset: bool | None
     added_plugins: tuple[Plugin, ...]
@@ -108,6 +111,8 @@ class Scenario:
     def apply(self, cluster: ConnectCluster, faults: FaultSet) -> None:
         """Make ``cluster`` this scenario's cluster and start its faults (the caller has reset both)."""
         with cluster.lock:
+            if self.kafka_version is not None:
+                cluster.use_release(get_release(self.kafka_version))
             identity = cluster.identity
             if self.worker_id is not None:
                 identity.worker_id = self.worker_id
@@ -309,7 +314,9 @@ def from_data(
     # The rules beyond the schema run on every part the schema found sound, so one pass shows all.
     sections_ok = not any(path[:1] in (("cluster",), ()) for path, _ in errors)
     section = data.get("cluster") or {}
-    catalog = builtin_catalog()
+    kafka_version, release_problems = _release_problems(section, marks, file)
+    problems += release_problems
+    catalog = builtin_catalog(kafka_version)
     removed: tuple[str, ...] = ()
     if sections_ok:
         found, catalog = _cluster_problems(data, marks, file, catalog)
@@ -356,6 +363,7 @@ def from_data(
         cluster_id=section.get("cluster_id"),
         version=section.get("version"),
         commit=section.get("commit"),
+        kafka_version=kafka_version,
         topic_tracking=section.get("topic_tracking"),
         topic_tracking_reset=section.get("topic_tracking_reset"),
         added_plugins=tuple(_plugin(item) for item in section.get("plugins", {}).get("add", [])),
@@ -363,6 +371,20 @@ def from_data(
         state=dict(data.get("state") or {}),
         faults=tuple(compiled),
     )
+
+
+def _release_problems(section: Any, marks: Marks, file: str | None) -> tuple[str | None, list[Problem]]:
+    """The release ``cluster.kafka_version`` names, resolved, or a problem listing the known ones."""
+    wanted = section.get("kafka_version") if isinstance(section, dict) else None
+    if not isinstance(wanted, str):
+        return None, []
+    try:
+        return get_release(wanted).version, []
+    except ValueError:
+        known = supported_text()
+        hint = known[0].upper() + known[1:]
+        message = f"unknown Kafka release {wanted!r}"
+        return None, [problem_at(("cluster", "kafka_version"), message, hint, marks, file)]
 
 
 def _version_problems(data: Any, marks: Marks, file: str | None) -> list[Problem]:

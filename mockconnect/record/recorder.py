@@ -23,6 +23,7 @@ from mockconnect.conformance.transport import guard_process
 from mockconnect.record import build
 from mockconnect.record.reader import Access, Answer, Reader, RecordError
 from mockconnect.record.secrets import REDACTED, Redactor
+from mockconnect.release import known_releases
 from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 
 T = TypeVar("T")
@@ -127,14 +128,15 @@ def _required(answer: Answer, what: str) -> Any:
 
 def _record(reader: Reader, options: Options) -> Recording:
     warnings: list[str] = []
-    base = builtin_catalog()
     root = _required(reader.get("/"), "/")
     if not isinstance(root, Mapping) or not isinstance(root.get("version"), str):
         raise RecordError(f"{options.url} is not a Kafka Connect worker: GET / answered {str(root)[:200]}")
-    if root["version"] != base.kafka_version:
+    emulated = root["version"] if root["version"] in known_releases() else None
+    base = builtin_catalog(emulated)
+    if emulated is None:
         warnings.append(
-            f"the worker runs Kafka {root['version']}; the mock behaves as Kafka {base.kafka_version} "
-            "(GET / reports the recorded version)"
+            f"the worker runs Kafka {root['version']}, a release the mock does not emulate yet; it behaves as "
+            f"Kafka {base.kafka_version} (GET / reports the recorded version)"
         )
     listing = _required(reader.get("/connector-plugins?connectorsOnly=false"), "/connector-plugins")
     if not isinstance(listing, list):
@@ -205,6 +207,8 @@ def _record(reader: Reader, options: Options) -> Recording:
     for key, source in (("cluster_id", "kafka_cluster_id"), ("version", "version"), ("commit", "commit")):
         if isinstance(root.get(source), str) and root[source]:
             cluster[key] = root[source]
+    if emulated is not None:
+        cluster["kafka_version"] = emulated
     if not tracking[0]:
         cluster["topic_tracking"] = False
     plugins: dict[str, Any] = {}

@@ -307,3 +307,21 @@ def test_the_schema_is_the_one_shipped_and_valid() -> None:
         "const": 1,
         "description": "The scenario format's version. This mockconnect reads version 1.",
     }
+
+
+def test_a_scenario_names_the_kafka_release_to_emulate() -> None:
+    loaded = scenario.parse("version: 1\ncluster:\n  kafka_version: '3.9'\n")
+    assert loaded.kafka_version == "3.9.2"
+    state = MockState()
+    state.load_scenario(loaded)
+    assert state.cluster.release.version == "3.9.2"
+    assert state.cluster.identity.version == "3.9.2"
+    state.reset()
+    assert state.cluster.release.version == "3.7.0"
+
+
+def test_an_unknown_kafka_release_is_a_problem_naming_the_known_ones() -> None:
+    with pytest.raises(scenario.ScenarioError) as problem:
+        scenario.parse("version: 1\ncluster:\n  kafka_version: '2.1'\n")
+    assert "cluster.kafka_version: unknown Kafka release '2.1'" in str(problem.value)
+    assert "Known releases are 3.6.2, 3.7.0" in str(problem.value)
