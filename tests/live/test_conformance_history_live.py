@@ -1,0 +1,69 @@
+"""A worker with history: logger levels changed before the run. The comparison mock starts from them."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from worker_levels import restore_levels
+
+from mockconnect.conformance import seeding
+from mockconnect.conformance.runner import Options, RunReport, run
+from mockconnect.live.worker import KafkaWorker, http_json
+from mockconnect.server import MockConnect
+
+pytestmark = pytest.mark.live
+
+FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+HISTORY = {"root": "WARN", "org.apache.kafka.connect.runtime.rest": "DEBUG"}
+
+
+@pytest.fixture
+def used_worker(kafka_worker: KafkaWorker) -> Iterator[KafkaWorker]:
+    """The session's worker with levels changed before the run; put back afterwards."""
+    status, before = http_json("GET", f"{kafka_worker.url}/admin/loggers")
+    assert status == 200
+    try:
+        for name, level in HISTORY.items():
+            status, _ = http_json("PUT", f"{kafka_worker.url}/admin/loggers/{name}", {"level": level})
+            assert status == 200
+        yield kafka_worker
+    finally:
+        restore_levels(kafka_worker.url, before)
+
+
+def lifecycle(worker: KafkaWorker, **kwargs: object) -> RunReport:
+    assert worker.run_dir is not None
+    return run(
+        Options(
+            target=worker.url,
+            compare_with_mock=True,
+            phases=("lifecycle",),
+            allow_cluster_changes=True,
+            allow_classes=(FILE_SOURCE,),
+            sink_file=str(worker.run_dir / "data" / "conformance-history-sink.txt"),
+            **kwargs,  # type: ignore[arg-type]
+        )
+    )
+
+
+def test_a_used_worker_compares_clean_against_a_mock_seeded_from_it(used_worker: KafkaWorker) -> None:
+    report = lifecycle(used_worker)
+    unlisted = [f"{r.name}: {r.diff[:2]}" for r in report.results if r.verdict in ("diverged", "fail")]
+    assert unlisted == []
+    loggers = [r for r in report.results if r.operation in seeding.LOGGER_OPERATIONS and r.compared]
+    assert len(loggers) > 5
+    assert next(r for r in report.results if r.name == "loggers.get.root").match
+    assert report.failures() == []
+    # The run restored its own changes: the history is still there.
+    _, levels = http_json("GET", f"{used_worker.url}/admin/loggers")
+    assert {name: levels[name]["level"] for name in HISTORY} == HISTORY
+
+
+def test_the_same_run_with_a_fresh_mock_diverges(used_worker: KafkaWorker, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The control, and the issue's report: a fresh mock calls the history a divergence."""
+    monkeypatch.setattr(seeding, "seed_loggers", lambda *args, **kwargs: None)
+    report = lifecycle(used_worker, mock_factory=MockConnect)
+    diverged = {r.name for r in report.results if r.verdict == "diverged"}
+    assert "loggers.get.root" in diverged
+    assert report.exit_code == 1
