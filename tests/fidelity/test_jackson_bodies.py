@@ -2,7 +2,8 @@
 
 ``tests/live/recorded/kafka-3.7.0/jackson-bodies.json`` holds a real worker's answers to 614 bodies
 (edge cases, among them which unknown field Jackson names first; seeded random mutations and bytes;
-UTF-16 and UTF-32 encodings) on three endpoints that read a body, recorded with ``tools/record_bodies.py``. Every one must match: status and error text.
+UTF-16 and UTF-32 encodings) on three endpoints that read a body, recorded with
+``tools/record_bodies.py``. Every one must match: status and error text.
 """
 
 from __future__ import annotations
