@@ -14,7 +14,6 @@ from mockconnect.server import MockConnect
 
 pytestmark = pytest.mark.live
 
-FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 HISTORY = {"root": "WARN", "org.apache.kafka.connect.runtime.rest": "DEBUG"}
 
 
@@ -40,7 +39,6 @@ def lifecycle(worker: KafkaWorker, **kwargs: object) -> RunReport:
             compare_with_mock=True,
             phases=("lifecycle",),
             allow_cluster_changes=True,
-            allow_classes=(FILE_SOURCE,),
             sink_file=str(worker.run_dir / "data" / "conformance-history-sink.txt"),
             **kwargs,  # type: ignore[arg-type]
         )
@@ -48,13 +46,22 @@ def lifecycle(worker: KafkaWorker, **kwargs: object) -> RunReport:
 
 
 def test_a_used_worker_compares_clean_against_a_mock_seeded_from_it(used_worker: KafkaWorker) -> None:
+    """Every step the starting state could affect (logger and plugin operations) matches. The rest of
+    the suite is the fidelity gate's business (test_conformance_live.py): on a loaded machine a real
+    worker's offset races (a sink's group not yet empty after a stop) show up there, not here."""
     report = lifecycle(used_worker)
-    unlisted = [f"{r.name}: {r.diff[:2]}" for r in report.results if r.verdict in ("diverged", "fail")]
-    assert unlisted == []
+    affected = seeding.LOGGER_OPERATIONS | seeding.PLUGIN_OPERATIONS
+    unlisted = [
+        f"{r.name}: {(r.problems + r.diff)[:2]}"
+        for r in report.results
+        if r.verdict in ("diverged", "fail") and r.operation in affected
+    ]
+    assert unlisted == [], "\n".join(unlisted)
     loggers = [r for r in report.results if r.operation in seeding.LOGGER_OPERATIONS and r.compared]
     assert len(loggers) > 5
+    assert all(r.match or r.deviation == "logger-population" for r in loggers)
     assert next(r for r in report.results if r.name == "loggers.get.root").match
-    assert report.failures() == []
+    assert report.starting_state == []
     # The run restored its own changes: the history is still there.
     _, levels = http_json("GET", f"{used_worker.url}/admin/loggers")
     assert {name: levels[name]["level"] for name in HISTORY} == HISTORY
