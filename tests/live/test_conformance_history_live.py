@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import time
 from collections.abc import Iterator
 
 import pytest
@@ -49,7 +51,12 @@ def test_a_used_worker_compares_clean_against_a_mock_seeded_from_it(used_worker:
     """Every step the starting state could affect (logger and plugin operations) matches. The rest of
     the suite is the fidelity gate's business (test_conformance_live.py): on a loaded machine a real
     worker's offset races (a sink's group not yet empty after a stop) show up there, not here."""
+    began = time.monotonic()
     report = lifecycle(used_worker)
+    sys.stdout.write(
+        f"\nused worker, lifecycle against the seeded mock: {report.lifecycle_figures} in "
+        f"{time.monotonic() - began:.1f} s, result {'PASS' if not report.failures() else report.failures()[:3]}\n"
+    )
     affected = seeding.LOGGER_OPERATIONS | seeding.PLUGIN_OPERATIONS
     unlisted = [
         f"{r.name}: {(r.problems + r.diff)[:2]}"
