@@ -3,10 +3,16 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from mockconnect.conformance.policy import HARMLESS_CONNECTOR, check_prefix
+
+if TYPE_CHECKING:
+    from mockconnect.conformance.targets import Access
 
 PHASE_NAMES = ("lifecycle", "examples", "coverage", "fuzzing", "stateful")
 DESCRIPTION = """\
@@ -19,7 +25,10 @@ names start with a run-unique prefix (mcconf-<run id>-), enforced on every reque
 the process; connectors are created as a harmless FileStreamSink on a topic of the run; logger
 levels change only with --allow-cluster-changes (and are restored); --read-only sends GETs only.
 Every connector of the run is deleted at the end, also after a failure or Ctrl-C. Exit code 0 when
-everything passed, 1 on any failure, unlisted divergence or safety finding, 130 when interrupted."""
+everything passed, 1 on any failure, unlisted divergence or safety finding, 2 for bad options or a URL
+that is no Kafka Connect worker (checked first, in seconds), 130 when interrupted."""
+
+PASSWORD_ENV = "MOCKCONNECT_CONFORMANCE_PASSWORD"
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> argparse.ArgumentParser:
@@ -98,6 +107,19 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "as an asynchronous worker may not have acted yet (default 3)",
     )
     parser.add_argument("--request-timeout", type=float, default=100.0, metavar="S", help="per request (default 100)")
+    secured = parser.add_argument_group(
+        "secured workers", "credentials and TLS for --target and --compare-with (the in-process mock needs none)"
+    )
+    secured.add_argument("--user", metavar="USER", help="HTTP basic-auth user (Kafka's BasicAuthSecurityRestExtension)")
+    secured.add_argument(
+        "--password",
+        metavar="PASSWORD",
+        help=f"the user's password (better: the {PASSWORD_ENV} environment variable, kept out of the shell history)",
+    )
+    secured.add_argument("--cacert", metavar="PATH", help="CA certificates (PEM) to verify an https worker with")
+    secured.add_argument("--insecure", action="store_true", help="do not verify the worker's TLS certificate")
+    secured.add_argument("--cert", metavar="PATH", help="client certificate (PEM) for workers that ask for one")
+    secured.add_argument("--key", metavar="PATH", help="the client certificate's private key, if not in --cert")
     parser.add_argument("--quiet", action="store_true", help="print only the summary")
     return parser
 
@@ -114,6 +136,7 @@ def run(args: argparse.Namespace) -> int:
         _error(f"mockconnect conformance needs {exc.name}: pip install 'mockconnect[conformance]'")
         return 2
     from mockconnect.conformance import deviations
+    from mockconnect.conformance.preflight import NotAWorker
     from mockconnect.conformance.runner import Options, run
 
     phases = tuple(p.strip() for p in args.phases.split(",") if p.strip())
@@ -129,6 +152,10 @@ def run(args: argparse.Namespace) -> int:
             return 2
     if args.max_examples < 1 or args.max_tasks < 1:
         _error("mockconnect conformance: --max-examples and --max-tasks must be at least 1")
+        return 2
+    access, problem = _access(args)
+    if problem is not None:
+        _error(f"mockconnect conformance: {problem}")
         return 2
     deviation_path: Path | None = deviations.DEFAULT_DEVIATIONS
     if args.deviations is not None:
@@ -154,9 +181,14 @@ def run(args: argparse.Namespace) -> int:
         settle_seconds=args.settle_seconds,
         stateful_max_steps=args.stateful_max_steps,
         progress=None if args.quiet else sys.stdout,
+        access=access,
     )
+    began = time.monotonic()
     try:
         report = run(options)
+    except NotAWorker as exc:
+        _error(f"mockconnect conformance: not a Kafka Connect worker: {exc} ({time.monotonic() - began:.1f} s)")
+        return 2
     except (ValueError, deviations.DeviationsError) as exc:
         _error(f"mockconnect conformance: {exc}")
         return 2
@@ -165,3 +197,22 @@ def run(args: argparse.Namespace) -> int:
 
         sys.stdout.write("\n".join(summary_lines(report)) + "\n")
     return report.exit_code
+
+
+def _access(args: argparse.Namespace) -> tuple[Access, str | None]:
+    """The credentials and TLS settings of the options, or a message saying what is wrong with them."""
+    from mockconnect.conformance.targets import Access
+
+    password = args.password if args.password is not None else os.environ.get(PASSWORD_ENV)
+    if password is not None and args.user is None:
+        return Access(), "--password (or $" + PASSWORD_ENV + ") needs --user"
+    if args.user is not None and password is None:
+        return Access(), f"--user {args.user} needs a password: --password or ${PASSWORD_ENV}"
+    if args.insecure and args.cacert is not None:
+        return Access(), "--insecure and --cacert contradict each other: verify with the CA, or not at all"
+    if args.key is not None and args.cert is None:
+        return Access(), "--key needs --cert: give the client certificate too"
+    for option, path in (("--cacert", args.cacert), ("--cert", args.cert), ("--key", args.key)):
+        if path is not None and not Path(path).is_file():
+            return Access(), f"{option} {path}: no such file"
+    return Access(args.user, password, args.cacert, args.insecure, args.cert, args.key), None

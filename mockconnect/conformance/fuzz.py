@@ -60,6 +60,8 @@ class FuzzSettings:
     allow_cluster_changes: bool = False
     request_timeout: float = 30.0
     stateful_max_steps: int | None = None
+    access: dict[str, Any] = field(default_factory=dict)
+    """Auth and TLS settings for the target, in schemathesis.toml terms (see ``targets.Access``)."""
 
 
 @dataclass
@@ -95,6 +97,7 @@ def schemathesis_config(settings: FuzzSettings) -> dict[str, Any]:
     if settings.stateful_max_steps:
         stateful["max-steps"] = settings.stateful_max_steps
     return {
+        **settings.access,
         "seed": settings.seed,
         "base-url": settings.target_url,
         "workers": 1,

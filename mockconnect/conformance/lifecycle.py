@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from mockconnect.conformance.convergence import Convergence
 from mockconnect.conformance.normalise import Answer
 from mockconnect.conformance.operations import operation_for
 from mockconnect.conformance.policy import ABSENT_PACKAGE, HARMLESS_CONNECTOR, SafetyPolicy
@@ -834,24 +835,33 @@ def skip_reason(step: Step, *, read_only: bool, allow_cluster_changes: bool, sou
     return None
 
 
-def send_step(target: Target, step: Step) -> Sent:
-    """Send ``step`` to ``target``, repeating it until its wait predicate holds (or time runs out)."""
+def send_step(target: Target, step: Step, budget: Convergence | None = None) -> Sent:
+    """Send ``step`` to ``target``, repeating it until its wait predicate holds (or time runs out).
+
+    With a ``budget``, a target that keeps failing to converge gets shorter waits and then none.
+    """
     began = time.monotonic()
     polls = 0
     delay = 0.05
+    allowance = step.timeout if budget is None or step.wait is None else budget.allowance(step.timeout)
     while True:
         answer = target.request(
             step.method, step.path, query=step.query, body=step.body, raw=step.raw, headers=step.headers
         )
         polls += 1
         settled = step.wait is None or step.wait(answer)
-        if settled or time.monotonic() - began > step.timeout:
+        if settled or time.monotonic() - began >= allowance:
             break
         time.sleep(delay)
         delay = min(delay * 1.5, 0.5)
     problems = []
     if not settled:
-        problems.append(f"did not settle within {step.timeout:.0f} s (last: {answer.status} {answer.text[:160]})")
+        if budget is not None:
+            budget.waited(step.name, settled, time.monotonic() - began, f"{answer.status} {answer.text}")
+        if allowance == 0:
+            problems.append(f"not waited for: the {target.label} did not converge before (last: {answer.status})")
+        else:
+            problems.append(f"did not settle within {allowance:.0f} s (last: {answer.status} {answer.text[:160]})")
     if answer.status != step.expect:
         problems.append(f"expected status {step.expect}, got {answer.status}: {answer.text[:200]}")
     elif step.check is not None:

@@ -45,6 +45,11 @@ class Progress:
         self.line(f"  target      {options.target}")
         if len(runner.targets) > 1:
             self.line(f"  comparison  {runner.targets[1].url}" + (" (in-process mock)" if runner.mock else ""))
+        for identity in runner.report.identities:
+            self.line(
+                f"  worker      {identity.url}: Kafka Connect {identity.version} (commit {identity.commit}, "
+                f"cluster {identity.kafka_cluster_id})"
+            )
         mode = "read-only" if options.read_only else "read-write in the namespace"
         loggers = "loggers may change (restored after)" if options.allow_cluster_changes else "loggers untouched"
         self.line(f"  safety      {mode}; {loggers}; connectors created as {runner.policy.connector_class}")
@@ -174,6 +179,9 @@ def summary_lines(report: RunReport) -> list[str]:
             lines.append(f"    loggers restored: {', '.join(sorted(set(safety.loggers_restored)))}")
     if report.stale_deviations:
         lines.append(f"stale deviations (no longer diverge): {report.stale_deviations}")
+    if report.starting_state:
+        lines.append("starting state (differed before the run; divergences it explains are listed as starting-state):")
+        lines += [f"  {line}" for line in report.starting_state[:20]]
     durations = ", ".join(f"{k} {v:.1f}s" for k, v in report.durations.items())
     lines += ["", f"durations: {durations}"]
     failures = report.failures()
@@ -193,6 +201,9 @@ def as_json(report: RunReport) -> dict[str, Any]:
         "comparison": report.comparison_url,
         "comparison_is_mock": options.compare_with_mock,
         "prefix": report.prefix,
+        "workers": [identity.__dict__ for identity in report.identities],
+        "convergence": report.convergence,
+        "starting_state": report.starting_state,
         "options": {
             "phases": list(options.phases),
             "seed": options.seed,

@@ -20,14 +20,16 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from mockconnect.conformance import deviations as deviation_file
-from mockconnect.conformance import lifecycle
+from mockconnect.conformance import lifecycle, seeding
 from mockconnect.conformance import snapshot as snapshots
+from mockconnect.conformance.convergence import Convergence
 from mockconnect.conformance.fuzz import PHASES as FUZZ_PHASES
 from mockconnect.conformance.normalise import Answer, differences, normalise
 from mockconnect.conformance.operations import UNROUTED, operation_for
 from mockconnect.conformance.policy import HARMLESS_CONNECTOR, Refused, SafetyPolicy, make_prefix, plugin_names
+from mockconnect.conformance.preflight import WorkerIdentity, check_worker
 from mockconnect.conformance.results import DEVIATION, DIVERGED, FAIL, Result, scores, totals
-from mockconnect.conformance.targets import NO_BODY, Target, origin_of
+from mockconnect.conformance.targets import NO_BODY, Access, Target, origin_of
 from mockconnect.conformance.transport import Guard, guard_process
 
 ALL_PHASES = ("lifecycle", *FUZZ_PHASES)
@@ -62,6 +64,8 @@ class Options:
     progress: TextIO | None = None
     mock_factory: Any = None
     """Builds the in-process comparison mock (default: a fresh MockConnect); tests pass a broken one."""
+    access: Access = field(default_factory=Access)
+    """Credentials and TLS settings for the real workers (--target and --compare-with, not the mock)."""
 
     @property
     def differential(self) -> bool:
@@ -104,6 +108,12 @@ class RunReport:
     errors: list[str] = field(default_factory=list)
     interrupted: bool = False
     comparison_url: str | None = None
+    identities: list[WorkerIdentity] = field(default_factory=list)
+    """What GET / said about each real worker before the run."""
+    convergence: list[str] = field(default_factory=list)
+    """Waits the run gave up on, and why (each fails the run)."""
+    starting_state: list[str] = field(default_factory=list)
+    """How a real comparison's starting state differed from the target's (a seeded mock's does not)."""
 
     # -- figures -------------------------------------------------------------------------------
 
@@ -165,6 +175,7 @@ class RunReport:
                 reasons.append(f"cleanup left connectors on the {safety.label}: {safety.cleanup_left}")
         if self.writes_outside:
             reasons.append(f"writes outside the namespace were sent: {self.writes_outside[:5]}")
+        reasons += self.convergence
         reasons += self.errors
         return reasons
 
@@ -210,6 +221,8 @@ class Runner:
         self._fuzz_lock = threading.Lock()
         self._fuzz_count = 0
         self.fuzzer: Any = None
+        self.budgets: dict[str, Convergence] = {}
+        self.settle_budget = Convergence("comparison")
         from mockconnect.conformance.report import Progress
 
         self.progress = Progress(options.progress)
@@ -218,21 +231,42 @@ class Runner:
 
     def _connect(self) -> None:
         options = self.options
-        self.targets.append(Target.connect("target", options.target, self.guard, options.request_timeout))
-        comparison = options.compare_with
-        if options.compare_with_mock:
-            factory = options.mock_factory
-            if factory is None:
-                from mockconnect.server import MockConnect
+        self.targets.append(
+            Target.connect("target", options.target, self.guard, options.request_timeout, options.access)
+        )
+        if options.compare_with is not None:
+            self.targets.append(
+                Target.connect("comparison", options.compare_with, self.guard, options.request_timeout, options.access)
+            )
+            self.report.comparison_url = options.compare_with
 
-                factory = MockConnect
+    def _preflight(self) -> None:
+        """Stop at once (NotAWorker) unless every real worker answers as a Kafka Connect worker does."""
+        for target in self.targets:
+            self.report.identities.append(check_worker(target, credentials=self.options.access.has_credentials))
+
+    def _start_comparison(self) -> None:
+        """The comparison starts where the target stands: a mock is built and seeded from it, a real
+        comparison's different starting state is recorded (divergences it explains are attributed to it)."""
+        options = self.options
+        starting = seeding.read(self.targets[0])
+        if options.compare_with_mock:
+            factory = options.mock_factory or seeding.mock_factory(starting)
             self.mock = factory().start()
             comparison = str(self.mock.url)
+            seeding.seed_loggers(comparison, starting)
             self.guard.replace_policy(replace(self.policy, origins=(*self.policy.origins, origin_of(comparison))))
             self.policy = self.guard.policy
-        if comparison is not None:
             self.targets.append(Target.connect("comparison", comparison, self.guard, options.request_timeout))
             self.report.comparison_url = comparison
+        elif len(self.targets) > 1:
+            self.report.starting_state = seeding.differences(starting, seeding.read(self.targets[1]))
+
+    def _close(self) -> None:
+        for target in self.targets:
+            target.close()
+        if self.mock is not None:
+            self.mock.stop()
 
     def _learn_plugins(self) -> None:
         answer = self.targets[0].request("GET", "/connector-plugins", query="connectorsOnly=false")
@@ -251,10 +285,20 @@ class Runner:
     # -- the run -------------------------------------------------------------------------------
 
     def run(self) -> RunReport:
+        """Run everything and clean up; raises :class:`NotAWorker` (before touching anything) for a wrong URL."""
         began = time.monotonic()
+        try:
+            self._connect()
+            self._preflight()
+            if self.options.differential:
+                self._start_comparison()
+            self.budgets = {target.label: Convergence(target.label) for target in self.targets}
+        except BaseException:
+            self._cleaned = True
+            self._close()
+            raise
         with self._signals(), self._exit_cleanup():
             try:
-                self._connect()
                 self.progress.header(self)
                 self._learn_plugins()
                 self._timed("snapshot-before", self._snapshot_before)
@@ -262,7 +306,9 @@ class Runner:
                     self._timed("lifecycle", self._lifecycle)
                     self._timed("cleanup-between", lambda: self._delete_owned(record=False))
                 fuzz_phases = tuple(p for p in self.options.phases if p in FUZZ_PHASES)
-                if fuzz_phases:
+                if fuzz_phases and any(budget.given_up for budget in self.budgets.values()):
+                    self.progress.line("fuzzing skipped: a target did not converge in the lifecycle suite")
+                elif fuzz_phases:
                     self._timed("fuzz", lambda: self._fuzz(fuzz_phases))
             except (KeyboardInterrupt, Interrupted):
                 self.report.interrupted = True
@@ -312,7 +358,7 @@ class Runner:
                 result.skipped = reason
             else:
                 began = time.monotonic()
-                sent = [lifecycle.send_step(target, step) for target in self.targets]
+                sent = [lifecycle.send_step(target, step, self.budgets[target.label]) for target in self.targets]
                 result.seconds = time.monotonic() - began
                 result.target = sent[0].answer
                 result.problems = sent[0].problems
@@ -343,6 +389,9 @@ class Runner:
                 result.diff,
             )
         result.deviation = entry.id if entry is not None else None
+        texts = (result.target.text, result.comparison.text)
+        if entry is None and seeding.explains(self.report.starting_state, result.operation, texts):
+            result.deviation = seeding.STARTING_STATE
 
     # -- fuzzing -------------------------------------------------------------------------------
 
@@ -358,6 +407,7 @@ class Runner:
             allow_cluster_changes=self.options.allow_cluster_changes,
             request_timeout=self.options.request_timeout,
             stateful_max_steps=self.options.stateful_max_steps,
+            access=self.options.access.schemathesis(),
         )
         self.fuzzer = Fuzzer(settings, lambda: self.policy)
         self.progress.phase("fuzz (" + ", ".join(phases) + ")", None)
@@ -411,7 +461,7 @@ class Runner:
             mirrored.url = comparison.url + path
             mirrored.headers.pop("Host", None)
             try:
-                answer = comparison.session.send(mirrored, timeout=comparison.timeout, allow_redirects=False)
+                answer = comparison.session.send(mirrored, timeout=comparison.effective_timeout, allow_redirects=False)
                 result.comparison = Answer.from_response(answer)
             except Refused as refused:
                 result.comparison_problems.append(str(refused))
@@ -428,6 +478,8 @@ class Runner:
     def _settle(self, result: Result, request: requests.PreparedRequest, path: str) -> None:
         """A read that differs may have caught a worker mid-way (a real worker acts after it answers,
         the mock at once): read again from both, for a bounded time, until they agree."""
+        if not self.settle_budget.settle_may_run():
+            return
         deadline = time.monotonic() + self.options.settle_seconds
         polls = 0
         while result.diff and time.monotonic() < deadline:
@@ -439,11 +491,12 @@ class Runner:
                 again.url = target.url + path
                 again.headers.pop("Host", None)
                 try:
-                    answers.append(Answer.from_response(target.session.send(again, timeout=target.timeout)))
+                    answers.append(Answer.from_response(target.session.send(again, timeout=target.effective_timeout)))
                 except (Refused, requests.RequestException):
                     return
             result.target, result.comparison = answers
             self._compare(result)
+        self.settle_budget.settled(not result.diff)
         if polls:
             result.settled_after = polls
 
@@ -466,10 +519,10 @@ class Runner:
                     for entry in self.deviations.stale(r.name for r in compared if r.diff)
                     if any(fnmatch.fnmatchcase(name, entry.split(": ", 1)[1]) for name in ran)
                 ]
-            for target in self.targets:
-                target.close()
-            if self.mock is not None:
-                self.mock.stop()
+            self.report.convergence = [
+                note for budget in (*self.budgets.values(), self.settle_budget) for note in budget.messages()
+            ]
+            self._close()
 
     def _cleanup(self) -> None:
         """Delete every connector of the run, restore logger levels, take the after-snapshots. Once."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -23,6 +23,53 @@ def origin_of(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}".lower()
 
 
+AFTER_TIMEOUT = 5.0
+"""Once a target let a request time out, later requests to it (cleanup, snapshots) wait this long at most."""
+
+
+@dataclass(frozen=True)
+class Access:
+    """How to reach a secured worker: basic-auth credentials and TLS settings (``requests`` terms)."""
+
+    user: str | None = None
+    password: str | None = field(default=None, repr=False)
+    cacert: str | None = None
+    """A CA bundle to verify the worker's certificate with (default: the system's)."""
+    insecure: bool = False
+    """Do not verify the worker's certificate at all."""
+    cert: str | None = None
+    """A client certificate (PEM) for workers that ask for one; ``key`` if the key is separate."""
+    key: str | None = None
+
+    @property
+    def has_credentials(self) -> bool:
+        return self.user is not None
+
+    @property
+    def verify(self) -> bool | str:
+        if self.insecure:
+            return False
+        return self.cacert if self.cacert is not None else True
+
+    def apply(self, session: requests.Session) -> None:
+        if self.user is not None:
+            session.auth = (self.user, self.password or "")
+        session.verify = self.verify
+        if self.cert is not None:
+            session.cert = (self.cert, self.key) if self.key is not None else self.cert
+
+    def schemathesis(self) -> dict[str, Any]:
+        """The same settings as schemathesis.toml spells them."""
+        config: dict[str, Any] = {"tls-verify": self.verify}
+        if self.user is not None:
+            config["auth"] = {"basic": {"username": self.user, "password": self.password or ""}}
+        if self.cert is not None:
+            config["request-cert"] = self.cert
+            if self.key is not None:
+                config["request-cert-key"] = self.key
+        return config
+
+
 @dataclass
 class Target:
     """One worker under test (``label`` is "target" or "comparison")."""
@@ -31,11 +78,21 @@ class Target:
     url: str
     session: requests.Session
     timeout: float = 100.0
+    timed_out: bool = False
+    """A request to it timed out: it may hang, so later requests wait :data:`AFTER_TIMEOUT` at most."""
 
     @classmethod
-    def connect(cls, label: str, url: str, guard: Guard, timeout: float = 100.0) -> Target:
+    def connect(
+        cls, label: str, url: str, guard: Guard, timeout: float = 100.0, access: Access | None = None
+    ) -> Target:
         origin_of(url)
-        return cls(label, url.rstrip("/"), make_session(guard), timeout)
+        session = make_session(guard)
+        (access or Access()).apply(session)
+        return cls(label, url.rstrip("/"), session, timeout)
+
+    @property
+    def effective_timeout(self) -> float:
+        return min(self.timeout, AFTER_TIMEOUT) if self.timed_out else self.timeout
 
     def request(
         self,
@@ -57,9 +114,13 @@ class Target:
             data = json.dumps(body).encode("utf-8")
             sent_headers["Content-Type"] = "application/json"
         sent_headers.update(headers or {})
-        response = self.session.request(
-            method, url, data=data, headers=sent_headers, timeout=self.timeout, allow_redirects=False
-        )
+        try:
+            response = self.session.request(
+                method, url, data=data, headers=sent_headers, timeout=self.effective_timeout, allow_redirects=False
+            )
+        except requests.Timeout:
+            self.timed_out = True
+            raise
         return Answer.from_response(response)
 
     def close(self) -> None:

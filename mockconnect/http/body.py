@@ -347,7 +347,8 @@ def _properties(
         elif built:
             raise body.unknown_field(cls, key, known)
         else:
-            unknown = unknown or key
+            if unknown is None:  # the first unknown in document order, an empty name included
+                unknown = key
             _skip(body, value)
         token = lexer.next_token()
     if unknown is not None:

@@ -246,4 +246,5 @@ def restore(cluster: ConnectCluster, snapshot: Json) -> None:
     loggers = _parse_loggers(cluster, data.get("loggers", {}))
     with cluster.lock:
         cluster.connectors = connectors
+        cluster.offset_stores = {}  # a replaced state has no history of deleted connectors
         cluster.loggers = loggers

@@ -81,6 +81,7 @@ class ConnectorOps(LifecycleOps):
         if name in self.connectors:
             raise AlreadyExists(f"Connector {name} already exists")
         connector = Connector(name, stored, plugin.type, target, None)
+        connector.offsets = dict(self.offset_stores.get(connector.offset_store, {}))
         self.connectors[name] = connector
         # The answer echoes the submitted map in its own order; it comes before any task exists.
         answer = {**connector.info(), "config": dict(config)}
@@ -95,6 +96,7 @@ class ConnectorOps(LifecycleOps):
     def delete_connector(self, connector: str) -> None:
         found = self._get(connector, f"Connector {connector} not found")
         found.epoch += 1
+        self.offset_stores[found.offset_store] = dict(found.offsets)
         del self.connectors[connector]
 
     @operation
@@ -114,6 +116,7 @@ class ConnectorOps(LifecycleOps):
         existing = self.connectors.get(connector)
         if existing is None:
             created = Connector(connector, stored, plugin.type, TargetState.STARTED, None)
+            created.offsets = dict(self.offset_stores.get(created.offset_store, {}))
             self.connectors[connector] = created
             answer = {**created.info(), "config": dict(config)}
             self._start_connector(created, tasks="regenerate", pending=None)

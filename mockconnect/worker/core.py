@@ -21,7 +21,7 @@ from mockconnect.release import Release, get_release
 from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 from mockconnect.worker.clock import Clock
 from mockconnect.worker.errors import Conflict, ConnectError, NotFound
-from mockconnect.worker.models import Connector, State, Status
+from mockconnect.worker.models import Connector, Json, State, Status
 from mockconnect.worker.validation import WorkerSettings, find_connector
 
 
@@ -126,6 +126,9 @@ class ClusterCore:
         self.timing = timing or Timing()
         self.lock = threading.RLock()
         self.connectors: dict[str, Connector] = {}
+        self.offset_stores: dict[tuple[str, str], dict[str, tuple[dict[str, Json], dict[str, Json]]]] = {}
+        """Offsets of deleted connectors, by ``Connector.offset_store``: a connector created later under
+        the same name (and type) starts with them, as on a real worker (DELETE does not remove them)."""
         self.loggers: dict[str, tuple[str | None, int | None]] = {}
         self.gone_workers: set[str] = set()
         self.restart_failures: dict[tuple[str, int | None], list[str]] = {}
@@ -142,6 +145,7 @@ class ClusterCore:
         """Forget every connector, logger change, scheduled transition and injected failure."""
         with self.lock:
             self.connectors = {}
+            self.offset_stores = {}
             self.loggers = dict.fromkeys(self.catalog.loggers, (None, None))
             for logger, level in self.release.default_loggers.items():
                 self.loggers[logger] = (level, None)

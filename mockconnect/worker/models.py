@@ -104,6 +104,15 @@ class Connector:
     def offsets_dict(self) -> dict[str, Json]:
         return {"offsets": [{"partition": p, "offset": o} for p, o in self.offsets.values()]}
 
+    @property
+    def offset_store(self) -> tuple[str, str]:
+        """Where Kafka keeps this connector's offsets, which outlive the connector: a sink's consumer
+        group (``connect-<name>`` unless ``consumer.override.group.id`` names another), a source's
+        entries in the offsets topic, keyed by its name."""
+        if self.type == "sink":
+            return "sink", self.config.get("consumer.override.group.id") or f"connect-{self.name}"
+        return "source", self.name
+
 
 def partition_key(partition: dict[str, Json]) -> str:
     """A canonical key for an offsets partition map."""
