@@ -1,6 +1,7 @@
 """Jackson 2.16's JSON tokenizer as Kafka's REST layer meets it: pulled token by token, failing with
 Jackson's own texts at Jackson's own locations (byte columns for UTF-8 bodies, char columns for
-UTF-16 and UTF-32 ones, which Jackson detects from the first bytes)."""
+UTF-16 and UTF-32 ones, which Jackson detects from the first bytes). Jackson 2.18 (Kafka 4.x)
+reports an error about one offending character at that character, a column lower."""
 
 from __future__ import annotations
 
@@ -153,8 +154,10 @@ class Context:
 class Lexer:
     """A JSON body read as Jackson reads it: ``next_token()`` until None, strings decoded on demand."""
 
-    def __init__(self, raw: bytes) -> None:
+    def __init__(self, raw: bytes, *, char_locations: bool = False) -> None:
         self.buf, self.utf8, self.ptr = _source(raw)
+        self.char_locations = char_locations
+        """Jackson 2.17+: errors about the character just read are located at it, not after it."""
         self.end = len(self.buf)
         self.line, self.line_start = 1, 0
         self.stack = [Context("root", 1, 0)]
@@ -177,11 +180,17 @@ class Lexer:
     def fail(self, message: str) -> JsonProblem:
         return JsonProblem(f"{message}\n at {self.location()}")
 
+    def fail_at_char(self, message: str) -> JsonProblem:
+        """An error about the character just read: Jackson 2.17+ locates it one column lower."""
+        if not self.char_locations:
+            return self.fail(message)
+        return JsonProblem(f"{message}\n at {SOURCE.format(line=self.line, column=self.ptr - self.line_start)}")
+
     def _unexpected(self, code: int, comment: str) -> JsonProblem:
-        return self.fail(f"Unexpected character ({char_desc(code)}): {comment}")
+        return self.fail_at_char(f"Unexpected character ({char_desc(code)}): {comment}")
 
     def _number_char(self, code: int, comment: str) -> JsonProblem:
-        return self.fail(f"Unexpected character ({char_desc(code)}) in numeric value: {comment}")
+        return self.fail_at_char(f"Unexpected character ({char_desc(code)}) in numeric value: {comment}")
 
     def _eof(self, what: str | None = None) -> JsonProblem:
         """_reportInvalidEOF; by default it names the current token (Java prints a null one as null)."""
@@ -273,7 +282,7 @@ class Lexer:
                 if context.kind == "root"
                 else SOURCE.format(line=context.line, column=context.column)
             )
-            raise self.fail(
+            raise self.fail_at_char(
                 f"Unexpected close marker '{chr(code)}': expected '{']' if want == '{' else '}'}' "
                 f"(for {context.desc} starting at {start})"
             )
@@ -547,7 +556,7 @@ class Lexer:
                 unit = self._escape()
                 data += chr(unit).encode("utf-8", "surrogatepass") if unit > 127 else bytes([unit])
             elif code < _SPACE:
-                raise self.fail(
+                raise self.fail_at_char(
                     f"Illegal unquoted character ({char_desc(code)}): has to be escaped using backslash to be "
                     "included in name"
                 )
@@ -613,7 +622,7 @@ class Lexer:
                 units.append(self._escape())
             elif code < _SPACE:
                 kind = "name" if name else "string value"
-                raise self.fail(
+                raise self.fail_at_char(
                     f"Illegal unquoted character ({char_desc(code)}): has to be escaped using backslash to be "
                     f"included in {kind}"
                 )
@@ -638,7 +647,7 @@ class Lexer:
         if code in _ESCAPES:
             return _ESCAPES[code]
         if code != ord("u"):
-            raise self.fail(f"Unrecognized character escape {char_desc(self._char_for_error(code))}")
+            raise self.fail_at_char(f"Unrecognized character escape {char_desc(self._char_for_error(code))}")
         value = 0
         for _ in range(4):
             if self.ptr >= self.end:

@@ -57,7 +57,7 @@ def _flag(name: str) -> bool:
 
 
 def _body() -> jackson.Body:
-    return jackson.Body(request.get_data(cache=True))
+    return jackson.Body(request.get_data(cache=True), jackson_2_18=cluster().release.has("jackson_2_18"))
 
 
 def _create_shape() -> jackson.CreateShape:
