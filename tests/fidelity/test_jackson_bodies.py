@@ -1,8 +1,9 @@
-"""Fidelity of body decoding: odd request bodies answered exactly as a real 3.7.0 worker's Jackson did.
+"""Fidelity of body decoding: odd request bodies answered exactly as each release's real Jackson did.
 
-``tests/live/recorded/kafka-3.7.0/jackson-bodies.json`` holds a real worker's answers to 598 bodies
+``tests/live/recorded/kafka-<version>/jackson-bodies.json`` holds a real worker's answers to 598 bodies
 (edge cases, seeded random mutations and bytes, UTF-16 and UTF-32 encodings) on three endpoints that
-read a body, recorded with ``tools/record_bodies.py``. Every one must match: status and error text.
+read a body, recorded with ``tools/record_bodies.py``, for every release the mock emulates. Every one
+must match: status and error text (Jackson 2.16 in 3.7-3.9, 2.18 in 4.0, whose locations differ).
 """
 
 from __future__ import annotations
@@ -13,8 +14,13 @@ from pathlib import Path
 import pytest
 
 from mockconnect import create_app
+from mockconnect.mock.state import MockState
+from mockconnect.release import get_release, known_releases
+from mockconnect.worker.cluster import ConnectCluster
 
-RECORDED = Path(__file__).parents[1] / "live" / "recorded" / "kafka-3.7.0" / "jackson-bodies.json"
+RECORDINGS = Path(__file__).parents[1] / "live" / "recorded"
+RECORDED = RECORDINGS / "kafka-3.7.0" / "jackson-bodies.json"
+RELEASES = sorted(v for v in known_releases() if (RECORDINGS / f"kafka-{v}" / "jackson-bodies.json").is_file())
 
 
 def _message(raw: bytes) -> str:
@@ -24,9 +30,14 @@ def _message(raw: bytes) -> str:
         return raw.decode("utf-8", "replace")
 
 
-def test_every_recorded_body_is_answered_as_the_real_worker_did() -> None:
-    recorded = json.loads(RECORDED.read_text())
-    client = create_app().test_client()
+def test_every_release_with_a_body_corpus_is_replayed() -> None:
+    assert {"3.7.0", "3.7.2", "3.8.1", "3.9.2", "4.0.2"} <= set(RELEASES)
+
+
+@pytest.mark.parametrize("version", RELEASES)
+def test_every_recorded_body_is_answered_as_the_real_worker_did(version: str) -> None:
+    recorded = json.loads((RECORDINGS / f"kafka-{version}" / "jackson-bodies.json").read_text())
+    client = create_app(MockState(ConnectCluster(release=get_release(version)))).test_client()
     endpoints = {name: route.split(" ", 1) for name, route in recorded["endpoints"].items()}
     differences = []
     for answer in recorded["answers"]:
