@@ -91,6 +91,22 @@ def _with_validators(keys: list[dict[str, Any]], validators: dict[str, dict[str,
     return [{**key, **({"validator": validators[key["name"]]} if key["name"] in validators else {})} for key in keys]
 
 
+def _startup_loggers(recorded: Path, probes: dict[str, Any], version: str) -> list[str]:
+    """The loggers a fresh worker of the release has, without root (release.json sets its level).
+
+    log4j 1 (Kafka 3.x) lists only loggers with a level of their own, so the list of every logger
+    comes from the answer to ``PUT /admin/loggers/root`` (the end-of-run population, less what the
+    probes created). log4j2 (Kafka 4.x) lists every logger it has and its ``PUT`` answers only the
+    ones whose level changed, so the list is the recording's ``loggers.json``: ``GET /admin/loggers``
+    right after start-up (``loggers.at-start``).
+    """
+    if int(version.split(".")[0]) >= 4:
+        at_start = json.loads((recorded / "loggers.json").read_text())
+        return sorted(set(at_start) - {"root"})
+    everything = probes["loggers.put.root"]["response"]["body_json"]
+    return sorted(set(everything) - CREATED_BY_PROBES - {"root"})
+
+
 def build(recorded: Path) -> dict[str, Any]:
     plugins = json.loads((recorded / "plugins.json").read_text())
     configs = json.loads((recorded / "plugin-configs.json").read_text())
@@ -112,8 +128,7 @@ def build(recorded: Path) -> dict[str, Any]:
             keys = _own_keys(keys, {k["name"] for k in framework[plugin["type"]]})
             validators = {**FRAMEWORK_VALIDATORS, **validators}
         catalog_plugins.append({**plugin, **rules, "config": _with_validators(keys, validators)})
-    everything = probes["loggers.put.root"]["response"]["body_json"]
-    loggers = sorted(set(everything) - CREATED_BY_PROBES - {"root"})
+    loggers = _startup_loggers(recorded, probes, version)
     return {
         "format": 1,
         "other_classes": OTHER_CLASSES,

@@ -22,7 +22,7 @@ from mockconnect.http import body as jackson
 from mockconnect.http import fault_effects as fault_glue
 from mockconnect.http import security, views
 from mockconnect.http.errors import envelope, http_envelope, status_for
-from mockconnect.http.rawpath import BAD_URI, RawPathRouting
+from mockconnect.http.rawpath import AMBIGUOUS_URI, BAD_URI, RawPathRouting
 from mockconnect.http.reply import replied_body, reply
 from mockconnect.http.transport import TransportFaults
 from mockconnect.mock.journal import Entry
@@ -161,6 +161,10 @@ def _gate() -> Response | None:
         # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
         ctx.mockconnect_unrouted = True
         raise BadRequest()
+    ambiguous = environ.get(AMBIGUOUS_URI)
+    if ambiguous and _cluster().release.has("ambiguous_uris_refused"):
+        ctx.mockconnect_unrouted = True
+        return _ambiguous_uri(req.method, ambiguous)
     if req.routing_exception is not None:
         if isinstance(req.routing_exception, MethodNotAllowed) and _path_absent(req):
             ctx.mockconnect_unrouted = True
@@ -209,6 +213,16 @@ _ACCEPTS_JSON = frozenset({"application/json", "*/*", "application/*"})
 
 def _cluster() -> Any:
     return current_app.extensions["mockconnect"].cluster
+
+
+def _ambiguous_uri(method: str, reason: str) -> Response:
+    """Jetty 12's 400 for an ambiguous path: an HTML page for GET, POST and HEAD, which the mock
+    answers with Kafka's envelope instead; for other methods an empty body without Content-Type."""
+    if method in ("GET", "POST", "HEAD"):
+        return reply(envelope(400, f"HTTP 400 {reason}"), 400)
+    answer = Response(b"", 400)
+    del answer.headers["Content-Type"]
+    return answer
 
 
 def _path_absent(req: Request) -> bool:

@@ -381,6 +381,11 @@ def _as_create_request(
             return
         if key != "name" and value in _CONTAINER_KIND:
             enum = f"{CREATE_REQUEST}$InitialState"
+            if value == "START_OBJECT" and body.dialect.version >= (
+                2,
+                18,
+            ):  # 2.18 no longer tries the creator on an Object
+                raise body.mismatch(enum, value)
             raise JsonProblem(
                 f"Input mismatch reading Enum `{enum}`: properties-based `@JsonCreator` ([method {enum}#forValue("
                 f"java.lang.String)]) expects String Value, got {_CONTAINER_KIND[value]} value (`JsonToken.{value}`)"

@@ -1,6 +1,7 @@
 """Jackson 2.16's JSON tokenizer as Kafka's REST layer meets it: pulled token by token, failing with
 Jackson's own texts at Jackson's own locations (byte columns for UTF-8 bodies, char columns for
-UTF-16 and UTF-32 ones, which Jackson detects from the first bytes)."""
+UTF-16 and UTF-32 ones, which Jackson detects from the first bytes). Jackson 2.18 (Kafka 4.x)
+reports an error about one offending character at that character, a column lower."""
 
 from __future__ import annotations
 
@@ -34,11 +35,19 @@ class Dialect:
     a leading plus sign as a bad number start and stops reading after the root value.
     """
 
-    __slots__ = ("description", "legacy")
+    __slots__ = ("description", "legacy", "version")
 
-    def __init__(self, description: str | None = None, *, legacy: bool = False) -> None:
+    def __init__(
+        self, description: str | None = None, *, legacy: bool = False, version: tuple[int, int] = (2, 16)
+    ) -> None:
         self.description = description
         self.legacy = legacy
+        self.version = version
+
+    @property
+    def char_locations(self) -> bool:
+        """2.17 on (Kafka 4.x): an error about the character just read is located at it, one column lower."""
+        return self.version >= (2, 17)
 
     @classmethod
     def of_bytes(cls, raw: bytes) -> Dialect:
@@ -49,7 +58,7 @@ class Dialect:
             for ch in raw[:_SNIPPET].decode("utf-8", "replace")
         )
         left = f"[truncated {len(raw) - _SNIPPET} bytes]" if len(raw) > _SNIPPET else ""
-        return cls(f'(byte[])"{shown}"{left}', legacy=True)
+        return cls(f'(byte[])"{shown}"{left}', legacy=True, version=(2, 13))
 
     def at(self, line: int, column: int | None) -> str:
         """The location text; ``column`` None at the root, where 2.16 leaves it out and 2.13 prints 0."""
@@ -65,8 +74,12 @@ class Dialect:
 
 
 JACKSON_2_16 = Dialect()
+JACKSON_2_18 = Dialect(version=(2, 18))
+"""Kafka 4.0's Jackson: as 2.16, but character errors located at the character."""
 JACKSON_2_13_STREAM = Dialect(
-    "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)", legacy=True
+    "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)",
+    legacy=True,
+    version=(2, 13),
 )
 """Jackson 2.13 reading a Jersey resource's entity stream."""
 _SNIPPET = 500
@@ -209,6 +222,8 @@ class Lexer:
     def __init__(self, raw: bytes, dialect: Dialect = JACKSON_2_16) -> None:
         self.dialect = dialect
         self.buf, self.utf8, self.ptr = _source(raw)
+        self.char_locations = dialect.char_locations
+        """Jackson 2.17+: errors about the character just read are located at it, not after it."""
         self.end = len(self.buf)
         self.line, self.line_start = 1, 0
         self.stack = [Context("root", 1, 0)]
@@ -231,11 +246,17 @@ class Lexer:
     def fail(self, message: str) -> JsonProblem:
         return JsonProblem(f"{message}\n at {self.location()}")
 
+    def fail_at_char(self, message: str) -> JsonProblem:
+        """An error about the character just read: Jackson 2.17+ locates it one column lower."""
+        if not self.char_locations:
+            return self.fail(message)
+        return JsonProblem(f"{message}\n at {SOURCE.format(line=self.line, column=self.ptr - self.line_start)}")
+
     def _unexpected(self, code: int, comment: str) -> JsonProblem:
-        return self.fail(f"Unexpected character ({char_desc(code)}): {comment}")
+        return self.fail_at_char(f"Unexpected character ({char_desc(code)}): {comment}")
 
     def _number_char(self, code: int, comment: str) -> JsonProblem:
-        return self.fail(f"Unexpected character ({char_desc(code)}) in numeric value: {comment}")
+        return self.fail_at_char(f"Unexpected character ({char_desc(code)}) in numeric value: {comment}")
 
     def _non_standard(self, word: str) -> JsonProblem:
         return self.fail(
@@ -328,7 +349,7 @@ class Lexer:
         want = "[" if code == 93 else "{"
         if context.kind != want:
             start = self.dialect.at(context.line, None if context.kind == "root" else context.column)
-            raise self.fail(
+            raise self.fail_at_char(
                 f"Unexpected close marker '{chr(code)}': expected '{']' if want == '{' else '}'}' "
                 f"(for {context.desc} starting at {start})"
             )
@@ -602,7 +623,7 @@ class Lexer:
                 unit = self._escape()
                 data += chr(unit).encode("utf-8", "surrogatepass") if unit > 127 else bytes([unit])
             elif code < _SPACE:
-                raise self.fail(
+                raise self.fail_at_char(
                     f"Illegal unquoted character ({char_desc(code)}): has to be escaped using backslash to be "
                     "included in name"
                 )
@@ -668,7 +689,7 @@ class Lexer:
                 units.append(self._escape())
             elif code < _SPACE:
                 kind = "name" if name else "string value"
-                raise self.fail(
+                raise self.fail_at_char(
                     f"Illegal unquoted character ({char_desc(code)}): has to be escaped using backslash to be "
                     f"included in {kind}"
                 )
@@ -693,7 +714,7 @@ class Lexer:
         if code in _ESCAPES:
             return _ESCAPES[code]
         if code != ord("u"):
-            raise self.fail(f"Unrecognized character escape {char_desc(self._char_for_error(code))}")
+            raise self.fail_at_char(f"Unrecognized character escape {char_desc(self._char_for_error(code))}")
         value = 0
         for _ in range(4):
             if self.ptr >= self.end:

@@ -14,6 +14,34 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _BAD_ESCAPE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 BAD_URI = "mockconnect.bad_uri"
 """Set in the environ when Jetty would refuse the URI with its own 400 page."""
+AMBIGUOUS_URI = "mockconnect.ambiguous_uri"
+"""Why Jetty 12 (Kafka 4.x) would refuse the path as ambiguous, when it would (see :func:`ambiguity`)."""
+_SUSPICIOUS = re.compile(r"%(?:[01][0-9A-Fa-f]|7[Ff]|5[Cc])")
+"""Encoded control characters, DEL and backslash: Jetty 12's suspicious path characters."""
+
+
+def ambiguity(path: str) -> str | None:
+    """Jetty 12's reason for refusing a raw path its servlets cannot represent unambiguously, or None.
+
+    An empty segment (``//``), an encoded ``/`` (``%2F``), an encoded dot segment (``%2E%2E``), an
+    encoded ``%`` (``%25``), encoded control characters and backslashes are refused before Kafka sees
+    them.
+    Jetty 9 (Kafka 3.x) let them all through.
+    """
+    if "//" in path:
+        return "Ambiguous URI empty segment"
+    if "%" not in path:
+        return None
+    lowered = path.lower()
+    if "%2f" in lowered:
+        return "Ambiguous URI path separator"
+    if "%25" in lowered:
+        return "Ambiguous URI path encoding"
+    if any("%" in segment and unquote(segment) in (".", "..") for segment in path.split("/")):
+        return "Ambiguous URI path segment"
+    if _SUSPICIOUS.search(path):
+        return "Bad Request"
+    return None
 
 
 def _raw_path(environ: dict[str, Any]) -> str:
@@ -43,6 +71,8 @@ class RawPathRouting:
                 environ[BAD_URI] = True
         if _BAD_ESCAPE.search(path):
             environ[BAD_URI] = True
+        elif "//" in path or "%" in path:
+            environ[AMBIGUOUS_URI] = ambiguity(path)
         environ["PATH_INFO"] = path
         return self.app(environ, start_response)
 

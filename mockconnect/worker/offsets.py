@@ -75,9 +75,12 @@ class OffsetOps(ClusterCore):
         if any(offset is not None and offset["kafka_offset"] < 0 for _, offset in parsed):
             raise ConnectError(f"Failed to modify offsets for sink connector {connector.name}")
         topics = self._known_topics()
+        # From 4.0 resetting a partition that has no committed offset is no longer an error.
+        uncommitted_ok = self.release.has("sink_offset_reset_uncommitted")
         for partition, offset in parsed:
             unknown = partition["kafka_partition"] < 0 or partition["kafka_topic"] not in topics
-            if unknown or (offset is None and partition_key(partition) not in connector.offsets):
+            uncommitted = offset is None and partition_key(partition) not in connector.offsets
+            if unknown or (uncommitted and not uncommitted_ok):
                 raise ConnectError(f"Failed to alter consumer group offsets for connector {connector.name}")
 
     @staticmethod
