@@ -43,6 +43,11 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     compare.add_argument("--compare-with", metavar="URL", help="send every request to this worker too and compare")
     compare.add_argument("--compare-with-mock", action="store_true", help="compare with an in-process mockconnect mock")
     parser.add_argument(
+        "--mock-kafka-version",
+        metavar="V",
+        help="the Kafka release the comparison mock emulates (default: the target's, from GET /)",
+    )
+    parser.add_argument(
         "--phases",
         default=",".join(PHASE_NAMES),
         metavar="LIST",
@@ -164,6 +169,7 @@ def run(args: argparse.Namespace) -> int:
         target=args.target,
         compare_with=args.compare_with,
         compare_with_mock=args.compare_with_mock,
+        mock_kafka_version=args.mock_kafka_version,
         phases=phases,
         seed=args.seed,
         max_examples=args.max_examples,

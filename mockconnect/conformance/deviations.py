@@ -79,6 +79,8 @@ class Deviation:
     lifecycle: tuple[str, ...] = ()
     fuzz: tuple[FuzzMatcher, ...] = ()
     race: bool = False
+    releases: tuple[str, ...] = ()
+    """The Kafka releases it applies to; empty: every release."""
 
     def matches_step(self, name: str) -> bool:
         return any(fnmatch.fnmatchcase(name, pattern) for pattern in self.lifecycle)
@@ -88,6 +90,11 @@ class Deviation:
 class Deviations:
     entries: list[Deviation] = field(default_factory=list)
     source: str = "(none)"
+
+    def for_release(self, version: str) -> Deviations:
+        """The entries that apply when the comparison emulates Kafka ``version``."""
+        kept = [entry for entry in self.entries if not entry.releases or version in entry.releases]
+        return Deviations(kept, self.source)
 
     def for_step(self, name: str) -> Deviation | None:
         return next((entry for entry in self.entries if entry.matches_step(name)), None)
@@ -144,7 +151,7 @@ def load(path: Path | None) -> Deviations:
         where = f"{path}: entry {index + 1}"
         if not isinstance(item, dict) or not item.get("reason"):
             raise DeviationsError(f"{where} needs a reason")
-        unknown = set(item) - {"id", "reason", "lifecycle", "fuzz", "race"}
+        unknown = set(item) - {"id", "reason", "lifecycle", "fuzz", "race", "releases"}
         if unknown:
             raise DeviationsError(f"{where} has unknown keys {sorted(unknown)}")
         matchers = []
@@ -174,6 +181,7 @@ def load(path: Path | None) -> Deviations:
                 lifecycle=lifecycle,
                 fuzz=tuple(matchers),
                 race=bool(item.get("race", False)),
+                releases=tuple(str(v) for v in _as_list(item.get("releases"), f"{where} releases")),
             )
         )
     return Deviations(entries, str(path))

@@ -62,6 +62,8 @@ class FuzzSettings:
     stateful_max_steps: int | None = None
     access: dict[str, Any] = field(default_factory=dict)
     """Auth and TLS settings for the target, in schemathesis.toml terms (see ``targets.Access``)."""
+    kafka_version: str | None = None
+    """The release whose contract schemathesis fuzzes and checks (default: the mock's default release)."""
 
 
 @dataclass
@@ -175,7 +177,7 @@ class Fuzzer:
         from schemathesis.hooks import GLOBAL_HOOK_DISPATCHER
 
         config = schemathesis.Config.from_dict(schemathesis_config(self.settings))
-        schema: Any = schemathesis.openapi.from_path(str(contract_path()), config=config)
+        schema: Any = schemathesis.openapi.from_path(str(contract_path(self.settings.kafka_version)), config=config)
         if not self.settings.allow_cluster_changes:
             schema = schema.exclude(operation_id="setLevel")
         if self.settings.read_only:

@@ -21,6 +21,7 @@ from mockconnect.conformance.normalise import Answer
 from mockconnect.conformance.operations import operation_for
 from mockconnect.conformance.policy import ABSENT_PACKAGE, HARMLESS_CONNECTOR, SafetyPolicy
 from mockconnect.conformance.targets import NO_BODY, Target
+from mockconnect.release import Release, get_release
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
@@ -147,8 +148,10 @@ def no_body(answer: Answer) -> str | None:
 class Script:
     """Collects steps with short helpers; connector names are given without the run prefix."""
 
-    def __init__(self, policy: SafetyPolicy, source_allowed: bool) -> None:
+    def __init__(self, policy: SafetyPolicy, source_allowed: bool, release: Release) -> None:
         self.policy = policy
+        self.release = release
+        """The Kafka release the target runs: the steps expect what its worker answers."""
         self.prefix = policy.prefix
         self.source_allowed = source_allowed
         self.steps: list[Step] = []
@@ -192,14 +195,24 @@ class Script:
             needs = "state"
         self.steps.append(Step(name, method, path, expect, needs=needs, **kwargs))
 
+    def tasks_config(self, name: str, short: str, count: int) -> None:
+        """GET .../tasks-config: ``count`` task configs, or the routing 404 where the release dropped it (4.0)."""
+        if "getTasksConfig" in self.release.absent_operations:
+            self.add(name, "GET", self.c(short, "/tasks-config"), 404, check=message("HTTP 404 Not Found"))
+        else:
+            self.add(name, "GET", self.c(short, "/tasks-config"), 200, check=length(count))
+
     def settle(self, name: str, short: str, ready: Ready, **kwargs: Any) -> None:
         """A status read, repeated until ``ready``: the worker has acted on the previous step."""
         self.add(name, "GET", self.c(short, "/status"), 200, wait=ready, needs="write", **kwargs)
 
 
-def build_steps(policy: SafetyPolicy, *, source_allowed: bool = False) -> list[Step]:
-    """Every step of the suite, in order (the runner skips what the run's options do not allow)."""
-    s = Script(policy, source_allowed)
+def build_steps(policy: SafetyPolicy, *, source_allowed: bool = False, release: Release | None = None) -> list[Step]:
+    """Every step of the suite, in order (the runner skips what the run's options do not allow).
+
+    ``release`` is the Kafka release the target runs (default: the mock's default release); a few
+    steps expect what differs between releases (a gone endpoint, a new one, Jetty 12's refusals)."""
+    s = Script(policy, source_allowed, release or get_release())
     for section, stateful in (
         (_root_and_plugins, False),
         (_validation, False),
@@ -225,7 +238,7 @@ def build_steps(policy: SafetyPolicy, *, source_allowed: bool = False) -> list[S
 
 
 def _root_and_plugins(s: Script) -> None:
-    s.add("root.get", "GET", "/", 200, check=has(version="3.7.0"))
+    s.add("root.get", "GET", "/", 200, check=has(version=s.release.version))
     s.add("root.accept-text", "GET", "/", 406, headers={"Accept": "text/plain"})
     s.add("root.content-type-text", "GET", "/", 200, headers={"Content-Type": "text/plain"})
     s.add("plugins.list", "GET", "/connector-plugins", 200)
@@ -448,7 +461,7 @@ def _sink_lifecycle(s: Script) -> None:
     s.add("sink.config", "GET", s.c("sink", "/config"), 200)
     s.add("sink.status", "GET", s.c("sink", "/status"), 200)
     s.add("sink.tasks", "GET", s.c("sink", "/tasks"), 200, check=length(1))
-    s.add("sink.tasks-config", "GET", s.c("sink", "/tasks-config"), 200, check=length(1))
+    s.tasks_config("sink.tasks-config", "sink", 1)
     s.add("sink.task0.status", "GET", s.c("sink", "/tasks/0/status"), 200, check=has(id=0, state="RUNNING"))
     s.add("sink.task1.status", "GET", s.c("sink", "/tasks/1/status"), 404)
     s.add("sink.task-minus1.status", "GET", s.c("sink", "/tasks/-1/status"), 404)
@@ -466,7 +479,7 @@ def _sink_lifecycle(s: Script) -> None:
     s.settle("sink.two-tasks.running", "sink", connector_state("RUNNING", 2))
     s.add("sink.two-tasks.tasks", "GET", s.c("sink", "/tasks"), 200, check=length(2))
     s.add("sink.two-tasks.get", "GET", s.c("sink"), 200)
-    s.add("sink.two-tasks.tasks-config", "GET", s.c("sink", "/tasks-config"), 200, check=length(2))
+    s.tasks_config("sink.two-tasks.tasks-config", "sink", 2)
     s.add("sink.task1.restart", "POST", s.c("sink", "/tasks/1/restart"), 204, check=no_body)
     s.settle("sink.task1.restart.running", "sink", connector_state("RUNNING", 2))
     s.add("sink.task5.restart", "POST", s.c("sink", "/tasks/5/restart"), 404, check=message("Unknown task"))
@@ -507,7 +520,7 @@ def _pause_resume_stop(s: Script) -> None:
     s.add("state.stop-again", "PUT", s.c("sink", "/stop"), 204)
     s.add("state.stopped.get", "GET", s.c("sink"), 200, check=has(tasks=[]))
     s.add("state.stopped.tasks", "GET", s.c("sink", "/tasks"), 200, check=length(0))
-    s.add("state.stopped.tasks-config", "GET", s.c("sink", "/tasks-config"), 200, check=length(0))
+    s.tasks_config("state.stopped.tasks-config", "sink", 0)
     s.add("state.stopped.task0", "GET", s.c("sink", "/tasks/0/status"), 404)
     s.add("state.stopped.pause", "PUT", s.c("sink", "/pause"), 202)
     s.settle("state.stopped.paused", "sink", connector_state("PAUSED", 0))
@@ -607,7 +620,13 @@ def _unknown_connector(s: Script) -> None:
         ("config", "GET", "/config", 404, f"Connector {nope} not found"),
         ("status", "GET", "/status", 404, f"No status found for connector {nope}"),
         ("tasks", "GET", "/tasks", 404, f"Connector {nope} not found"),
-        ("tasks-config", "GET", "/tasks-config", 404, f"Connector {nope} not found"),
+        (
+            "tasks-config",
+            "GET",
+            "/tasks-config",
+            404,
+            "HTTP 404 Not Found" if "getTasksConfig" in s.release.absent_operations else f"Connector {nope} not found",
+        ),
         ("task-status", "GET", "/tasks/0/status", 404, f"No status found for task {nope}-0"),
         ("restart", "POST", "/restart", 404, f"Unknown connector: {nope}"),
         ("pause", "PUT", "/pause", 404, f"Unknown connector {nope}"),
@@ -639,12 +658,14 @@ def _routing(s: Script) -> None:
     s.add("route.topics-reset.get", "GET", s.c("sink", "/topics/reset"), 405)
     s.add("route.restart.get", "GET", s.c("sink", "/restart"), 405)
     s.add("route.pause.post", "POST", s.c("sink", "/pause"), 405)
-    s.add("route.config.patch", "PATCH", s.c("sink", "/config"), 405, body={"tasks.max": "1"})
+    patched = 200 if s.release.has("patch_config") else 405  # PATCH config came in 3.8
+    s.add("route.config.patch", "PATCH", s.c("sink", "/config"), patched, body={"tasks.max": "1"})
     s.add("route.internal.tasks", "POST", s.c("sink", "/tasks"), 400, body=[], check=message("signature"))
     s.add("route.internal.fence", "PUT", s.c("sink", "/fence"), 400, check=message("signature"))
     s.add("route.options", "OPTIONS", "/connectors", 200)
     s.add("route.head", "HEAD", "/connectors", 200)
-    s.add("route.double-slash", "GET", "/connectors//status", 404)
+    refused = 400 if s.release.has("ambiguous_uris_refused") else 404  # Jetty 12 (4.0) refuses empty segments
+    s.add("route.double-slash", "GET", "/connectors//status", refused)
 
 
 def _put_config(s: Script) -> None:
@@ -777,7 +798,7 @@ def _loggers(s: Script) -> None:
     for label, name, code in (
         ("root", "root", 200),
         ("ROOT", "ROOT", 200),
-        ("reflections", "org.reflections", 200),
+        ("reflections", "org.reflections", 200 if "org.reflections" in s.release.default_loggers else 404),
         ("worker-class", "org.apache.kafka.connect.runtime.Worker", 200),
         ("unknown", "mockconnect.conformance.never.logged", 404),
     ):

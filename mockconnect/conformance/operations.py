@@ -16,8 +16,11 @@ UNROUTED = "(no operation)"
 """Requests that match no documented operation: unknown paths, undocumented methods, OPTIONS."""
 
 
-def contract_path() -> Path:
-    return shipped_file("openapi", "kafka-connect.yaml")
+def contract_path(kafka_version: str | None = None) -> Path:
+    """The contract of a Kafka release the mock emulates (default: the default release's)."""
+    from mockconnect.release import get_release
+
+    return shipped_file("openapi", get_release(kafka_version).contract)
 
 
 @cache

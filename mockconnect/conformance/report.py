@@ -179,6 +179,9 @@ def summary_lines(report: RunReport) -> list[str]:
             lines.append(f"    loggers restored: {', '.join(sorted(set(safety.loggers_restored)))}")
     if report.stale_deviations:
         lines.append(f"stale deviations (no longer diverge): {report.stale_deviations}")
+    if report.mock_kafka_version is not None:
+        lines.append(f"comparison mock emulates Kafka {report.mock_kafka_version}")
+    lines += [f"note: {note}" for note in report.notes]
     if report.starting_state:
         lines.append("starting state (differed before the run; divergences it explains are listed as starting-state):")
         lines += [f"  {line}" for line in report.starting_state[:20]]
@@ -204,6 +207,8 @@ def as_json(report: RunReport) -> dict[str, Any]:
         "workers": [identity.__dict__ for identity in report.identities],
         "convergence": report.convergence,
         "starting_state": report.starting_state,
+        "mock_kafka_version": report.mock_kafka_version,
+        "notes": report.notes,
         "options": {
             "phases": list(options.phases),
             "seed": options.seed,

@@ -31,6 +31,7 @@ from mockconnect.conformance.preflight import WorkerIdentity, check_worker
 from mockconnect.conformance.results import DEVIATION, DIVERGED, FAIL, Result, scores, totals
 from mockconnect.conformance.targets import NO_BODY, Access, Target, origin_of
 from mockconnect.conformance.transport import Guard, guard_process
+from mockconnect.release import Release
 
 ALL_PHASES = ("lifecycle", *FUZZ_PHASES)
 
@@ -63,6 +64,8 @@ class Options:
     """How long a fuzzed read that differs is read again from both targets before it counts as a divergence."""
     progress: TextIO | None = None
     mock_factory: Any = None
+    mock_kafka_version: str | None = None
+    """The release the comparison mock emulates; None: the target's own (GET /), when the mock knows it."""
     """Builds the in-process comparison mock (default: a fresh MockConnect); tests pass a broken one."""
     access: Access = field(default_factory=Access)
     """Credentials and TLS settings for the real workers (--target and --compare-with, not the mock)."""
@@ -113,6 +116,9 @@ class RunReport:
     convergence: list[str] = field(default_factory=list)
     """Waits the run gave up on, and why (each fails the run)."""
     starting_state: list[str] = field(default_factory=list)
+    mock_kafka_version: str | None = None
+    """The release the comparison mock emulated, when there was one."""
+    notes: list[str] = field(default_factory=list)
     """How a real comparison's starting state differed from the target's (a seeded mock's does not)."""
 
     # -- figures -------------------------------------------------------------------------------
@@ -251,7 +257,9 @@ class Runner:
         options = self.options
         starting = seeding.read(self.targets[0])
         if options.compare_with_mock:
-            factory = options.mock_factory or seeding.mock_factory(starting)
+            self.report.mock_kafka_version = self._mock_version()
+            self.deviations = self.deviations.for_release(self.report.mock_kafka_version)
+            factory = options.mock_factory or seeding.mock_factory(starting, self.report.mock_kafka_version)
             self.mock = factory().start()
             comparison = str(self.mock.url)
             seeding.seed_loggers(comparison, starting)
@@ -261,6 +269,30 @@ class Runner:
             self.report.comparison_url = comparison
         elif len(self.targets) > 1:
             self.report.starting_state = seeding.differences(starting, seeding.read(self.targets[1]))
+
+    def _target_release(self) -> Release | None:
+        """The release whose answers the lifecycle expects: the comparison mock's, else the target's if known."""
+        from mockconnect.release import get_release, known_releases
+
+        if self.report.mock_kafka_version is not None:
+            return get_release(self.report.mock_kafka_version)
+        target = self.report.identities[0].version if self.report.identities else None
+        return known_releases().get(str(target))
+
+    def _mock_version(self) -> str:
+        """The release to compare with: as asked, else the target's own, else the mock's default (said so)."""
+        from mockconnect.release import DEFAULT_VERSION, get_release, known_releases
+
+        if self.options.mock_kafka_version is not None:
+            return get_release(self.options.mock_kafka_version).version
+        target = self.report.identities[0].version if self.report.identities else None
+        if target in known_releases():
+            return str(target)
+        self.report.notes.append(
+            f"the target runs Kafka {target}, which the mock does not emulate; it is compared with a "
+            f"{DEFAULT_VERSION} mock, so release differences show as divergences (choose with --mock-kafka-version)"
+        )
+        return DEFAULT_VERSION
 
     def _close(self) -> None:
         for target in self.targets:
@@ -337,7 +369,7 @@ class Runner:
     # -- lifecycle -----------------------------------------------------------------------------
 
     def _lifecycle(self) -> None:
-        steps = lifecycle.build_steps(self.policy, source_allowed=self.source_allowed)
+        steps = lifecycle.build_steps(self.policy, source_allowed=self.source_allowed, release=self._target_release())
         self.progress.phase("lifecycle", len(steps))
         for step in steps:
             reason = lifecycle.skip_reason(
@@ -398,8 +430,10 @@ class Runner:
     def _fuzz(self, phases: tuple[str, ...]) -> None:
         from mockconnect.conformance.fuzz import Fuzzer, FuzzSettings
 
+        release = self._target_release()
         settings = FuzzSettings(
             target_url=self.targets[0].url,
+            kafka_version=None if release is None else release.version,
             seed=self.options.seed,
             max_examples=self.options.max_examples,
             phases=phases,
@@ -469,7 +503,7 @@ class Runner:
                 result.comparison_problems.append(f"the comparison did not answer: {exc}")
             if result.comparison is not None:
                 self._compare(result)
-                if result.diff and result.method == "GET":
+                if result.diff and result.method == "GET" and result.deviation is None:  # a listed one is known
                     self._settle(result, request, path)
         with self._fuzz_lock:
             self.report.results.append(result)

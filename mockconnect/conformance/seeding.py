@@ -80,12 +80,12 @@ def explains(lines: list[str], operation: str, texts: tuple[str, ...] = ()) -> b
     return operation in PLUGIN_OPERATIONS or any(cls in text for cls in plugins for text in texts)
 
 
-def catalog_like(state: StartingState) -> Any:
+def catalog_like(state: StartingState, version: str | None = None) -> Any:
     """The mock's built-in catalog cut to the target's plugins (with their versions); unknown plugins are
     listed with no config definitions. None when the target listed no plugins (keep the built-in one)."""
     from mockconnect.worker.catalog import Plugin, builtin_catalog
 
-    builtin = builtin_catalog()
+    builtin = builtin_catalog(version)
     if not state.plugins:
         return None
     known = {(p.cls, p.type): p for p in builtin.plugins}
@@ -101,18 +101,19 @@ def catalog_like(state: StartingState) -> Any:
     return dataclasses.replace(builtin, plugins=tuple(plugins))
 
 
-def mock_factory(state: StartingState) -> Any:
-    """Builds a MockConnect whose plugins are the target's (call ``.start()`` on what it returns)."""
+def mock_factory(state: StartingState, version: str | None = None) -> Any:
+    """Builds a MockConnect of Kafka ``version`` whose plugins are the target's (call ``.start()`` on it)."""
     from mockconnect.mock.state import MockState
+    from mockconnect.release import get_release
     from mockconnect.server import MockConnect
     from mockconnect.worker.cluster import ConnectCluster
 
-    catalog = catalog_like(state)
+    catalog = catalog_like(state, version)
 
     def build() -> Any:
         if catalog is None:
-            return MockConnect()
-        return MockConnect(state=MockState(cluster=ConnectCluster(catalog=catalog)))
+            return MockConnect(kafka_version=version)
+        return MockConnect(state=MockState(cluster=ConnectCluster(catalog=catalog, release=get_release(version))))
 
     return build
 

@@ -213,7 +213,7 @@ def _parse_connector(cluster: ConnectCluster, name: str, value: Any) -> Connecto
 
 
 def _parse_loggers(cluster: ConnectCluster, value: Any) -> dict[str, tuple[str | None, int | None]]:
-    loggers = dict(ConnectCluster(catalog=cluster.catalog).loggers)  # a fresh worker's, by construction
+    loggers = dict(ConnectCluster(catalog=cluster.catalog, release=cluster.release).loggers)  # a fresh worker's
     for name, item in _object(value, "loggers").items():
         where = f"loggers.{name}"
         data = _object(item, where)

@@ -1,0 +1,80 @@
+"""The fidelity gate for releases beside 3.7.0: the newest release the mock emulates, against its own real worker.
+
+``test_conformance_live.py`` gates 3.7.0 (the default) on the session's worker. Here the newest
+supported release (and, with ``MOCKCONNECT_ALL_VERSIONS=1``, every supported release) gets a real
+worker of its own and the same two comparisons: the lifecycle suite, every step matched or listed;
+a seeded schemathesis sample, at least 99% of statuses the same and every divergence listed. The
+comparison mock emulates the worker's release, read from its ``GET /``.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from test_conformance_live import (
+    FUZZ_MAX_EXAMPLES,
+    FUZZ_SEED,
+    MIN_FUZZED_REQUESTS,
+    MIN_STATUS_AGREEMENT,
+    conformance,
+    unlisted,
+)
+
+from mockconnect.live.worker import KafkaWorker, WorkerError
+from mockconnect.release import known_releases
+
+pytestmark = pytest.mark.live
+
+SUPPORTED = sorted(known_releases(), key=lambda v: tuple(int(p) for p in v.split(".")))
+GATED = [v for v in SUPPORTED if v != "3.7.0"] if os.environ.get("MOCKCONNECT_ALL_VERSIONS") == "1" else SUPPORTED[-1:]
+
+
+@pytest.fixture(scope="module", params=GATED)
+def release_worker(request: pytest.FixtureRequest) -> Iterator[KafkaWorker]:
+    worker = KafkaWorker(kafka_version=request.param)
+    try:
+        worker.start()
+    except WorkerError as err:
+        pytest.fail(f"could not start a real Kafka {request.param} Connect worker: {err}", pytrace=False)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def test_the_comparison_mock_emulates_the_worker_s_release(release_worker: KafkaWorker, tmp_path: Path) -> None:
+    report, seconds = conformance(release_worker, tmp_path, "conformance-release-lifecycle", phases=("lifecycle",))
+    life = report.lifecycle_figures
+    sys.stdout.write(f"\nlifecycle against the real {release_worker.kafka_version} worker: {life} in {seconds:.1f} s\n")
+    assert report.mock_kafka_version == release_worker.kafka_version
+    assert life["steps"] >= 150
+    assert life["skipped"] == 0
+    assert life["compared"] == life["steps"]
+    assert unlisted(report) == [], "\n".join(unlisted(report))
+    assert life["matched"] + life["listed_deviations"] == life["compared"]
+    assert report.stale_deviations == [], "deviations.yaml lists divergences that no longer happen"
+    assert report.failures() == []
+
+
+def test_fuzzed_sample_agrees_with_the_real_worker_of_the_release(release_worker: KafkaWorker, tmp_path: Path) -> None:
+    report, seconds = conformance(
+        release_worker,
+        tmp_path,
+        "conformance-release-fuzz",
+        phases=("examples", "coverage", "fuzzing", "stateful"),
+        seed=FUZZ_SEED,
+        max_examples=FUZZ_MAX_EXAMPLES,
+        min_status_agreement=MIN_STATUS_AGREEMENT,
+    )
+    fuzz = report.fuzz_figures
+    sys.stdout.write(f"\nfuzzing against the real {release_worker.kafka_version} worker: {fuzz} in {seconds:.1f} s\n")
+    assert fuzz["requests"] >= MIN_FUZZED_REQUESTS
+    assert fuzz["status_agreement"] >= MIN_STATUS_AGREEMENT
+    assert unlisted(report) == [], "\n".join(unlisted(report)[:20])
+    assert report.check_failures == [], report.check_failures
+    assert report.failures() == []
+    assert report.writes_outside == []
