@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from certificates import make_certificate
 from flask import Flask
 from flask.testing import FlaskClient
 from helpers import Connect, source_config
@@ -51,3 +53,12 @@ def client(app: Flask, state: MockState) -> Iterator[FlaskClient]:
 @pytest.fixture
 def connect(client: FlaskClient) -> Connect:
     return Connect(client)
+
+
+@pytest.fixture(scope="session")
+def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """(cert.pem, key.pem): a self-signed certificate for 127.0.0.1, made for this test run."""
+    made = make_certificate(tmp_path_factory.mktemp("tls"))
+    if made is None:
+        pytest.skip("neither the cryptography package nor openssl is here to make a certificate")
+    return made

@@ -112,21 +112,28 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "as an asynchronous worker may not have acted yet (default 3)",
     )
     parser.add_argument("--request-timeout", type=float, default=100.0, metavar="S", help="per request (default 100)")
-    secured = parser.add_argument_group(
-        "secured workers", "credentials and TLS for --target and --compare-with (the in-process mock needs none)"
+    add_access_options(
+        parser,
+        "credentials and TLS for --target and --compare-with (the in-process mock needs none)",
+        PASSWORD_ENV,
     )
+    parser.add_argument("--quiet", action="store_true", help="print only the summary")
+    return parser
+
+
+def add_access_options(parser: argparse.ArgumentParser, description: str, password_env: str) -> None:
+    """--user, --password, --cacert, --insecure, --cert, --key: how a command reaches a secured worker."""
+    secured = parser.add_argument_group("secured workers", description)
     secured.add_argument("--user", metavar="USER", help="HTTP basic-auth user (Kafka's BasicAuthSecurityRestExtension)")
     secured.add_argument(
         "--password",
         metavar="PASSWORD",
-        help=f"the user's password (better: the {PASSWORD_ENV} environment variable, kept out of the shell history)",
+        help=f"the user's password (better: the {password_env} environment variable, kept out of the shell history)",
     )
     secured.add_argument("--cacert", metavar="PATH", help="CA certificates (PEM) to verify an https worker with")
     secured.add_argument("--insecure", action="store_true", help="do not verify the worker's TLS certificate")
     secured.add_argument("--cert", metavar="PATH", help="client certificate (PEM) for workers that ask for one")
     secured.add_argument("--key", metavar="PATH", help="the client certificate's private key, if not in --cert")
-    parser.add_argument("--quiet", action="store_true", help="print only the summary")
-    return parser
 
 
 def _error(message: str) -> None:

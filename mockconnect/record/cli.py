@@ -9,6 +9,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from mockconnect.conformance.cli import add_access_options
+
 PASSWORD_ENV = "MOCKCONNECT_RECORD_PASSWORD"
 DESCRIPTION = f"""\
 Record a live Kafka Connect cluster as a scenario file that `mockconnect serve --scenario FILE`
@@ -51,17 +53,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--request-timeout", type=float, default=30.0, metavar="S", help="read timeout per request (default 30)"
     )
     parser.add_argument("--quiet", action="store_true", help="no progress on standard error")
-    secured = parser.add_argument_group("secured workers", "credentials and TLS, as for mockconnect conformance")
-    secured.add_argument("--user", metavar="USER", help="HTTP basic-auth user (Kafka's BasicAuthSecurityRestExtension)")
-    secured.add_argument(
-        "--password",
-        metavar="PASSWORD",
-        help=f"the user's password (better: the {PASSWORD_ENV} environment variable, kept out of the shell history)",
-    )
-    secured.add_argument("--cacert", metavar="PATH", help="CA certificates (PEM) to verify an https worker with")
-    secured.add_argument("--insecure", action="store_true", help="do not verify the worker's TLS certificate")
-    secured.add_argument("--cert", metavar="PATH", help="client certificate (PEM) for workers that ask for one")
-    secured.add_argument("--key", metavar="PATH", help="the client certificate's private key, if not in --cert")
+    add_access_options(parser, "credentials and TLS, as for mockconnect conformance", PASSWORD_ENV)
     return parser
 
 

@@ -285,6 +285,14 @@ def raise_if_invalid(infos: Mapping[str, Json]) -> None:
     raise BadRequest("\n".join(lines))
 
 
+def _regex_matches(regex: str, text: str) -> bool:
+    """Whether Java's ``Pattern.matches`` holds; a pattern that does not compile matches nothing."""
+    try:
+        return re.fullmatch(regex, text) is not None
+    except re.error:
+        return False
+
+
 def _blank(value: str | None) -> bool:
     return value is None or not value.strip()
 
@@ -316,11 +324,7 @@ def _check_sink(props: Mapping[str, str | None], values: dict[str, ConfigValue],
                 )
         if not _blank(regex):
             assert regex is not None
-            try:
-                matched = re.fullmatch(regex, dlq) is not None
-            except re.error:
-                matched = False
-            if matched:
+            if _regex_matches(regex, dlq):
                 add(
                     "topics.regex",
                     f"The DLQ topic '{dlq}' may not be matched by the regex for the topics ('topics.regex={regex}') "
@@ -371,11 +375,7 @@ def _throw_sink_problem(props: Mapping[str, str | None]) -> None:
             )
     if has_regex:
         assert regex is not None
-        try:
-            matched = re.fullmatch(regex, dlq) is not None
-        except re.error:
-            matched = False
-        if matched:
+        if _regex_matches(regex, dlq):
             raise ConfigProblem(
                 f"The DLQ topic '{dlq}' may not be included in the regex matching the topics "
                 f"('topics.regex={regex}') consumed by the connector"

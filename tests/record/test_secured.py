@@ -5,19 +5,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from certificates import make_certificate
 
 from mockconnect.cli import main
 from mockconnect.mock import scenario
 from mockconnect.server import MockConnect
-
-
-@pytest.fixture(scope="module")
-def certificate(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
-    made = make_certificate(tmp_path_factory.mktemp("tls"))
-    if made is None:
-        pytest.skip("neither the cryptography package nor openssl is here to make a certificate")
-    return made
 
 
 def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str]:
