@@ -1,1 +1,1 @@
-"""The Flask layer: routes, body decoding, contract checks and the one error table."""
+"""The HTTP layer: the Flask app, thin views, Jackson-style bodies, the one error table, admin API, security."""
