@@ -4,10 +4,14 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
+
 from mockconnect.conformance.runner import Options, RunReport, run
-from mockconnect.live.worker import KafkaWorker
+from mockconnect.live.worker import KafkaWorker, WorkerError
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 FUZZ_SEED = 0
@@ -68,3 +72,30 @@ def assert_fuzz_clean(report: RunReport) -> None:
     assert report.check_failures == [], report.check_failures
     assert report.failures() == []
     assert report.writes_outside == []
+
+
+@contextmanager
+def started_worker(version: str) -> Iterator[KafkaWorker]:
+    """A real broker plus Connect worker of ``version``; the test fails (never skips) if it cannot start."""
+    worker = KafkaWorker(kafka_version=version)
+    try:
+        worker.start()
+    except WorkerError as err:
+        pytest.fail(f"could not start a real Kafka {version} Connect worker: {err}", pytrace=False)
+    try:
+        yield worker
+    finally:
+        worker.stop()
+
+
+def fuzz_sample(worker: KafkaWorker, tmp_path: Path, name: str) -> tuple[RunReport, float]:
+    """The gate's seeded schemathesis sample against ``worker``, compared with a mock of its release."""
+    return conformance(
+        worker,
+        tmp_path,
+        name,
+        phases=("examples", "coverage", "fuzzing", "stateful"),
+        seed=FUZZ_SEED,
+        max_examples=FUZZ_MAX_EXAMPLES,
+        min_status_agreement=MIN_STATUS_AGREEMENT,
+    )

@@ -6,8 +6,9 @@ import os
 from collections.abc import Iterator
 
 import pytest
+from conformance_gate import started_worker
 
-from mockconnect.live.worker import DEFAULT_KAFKA_VERSION, KafkaWorker, WorkerError
+from mockconnect.live.worker import DEFAULT_KAFKA_VERSION, KafkaWorker
 
 LIVE_MARKER = "live: needs a real Kafka Connect worker (started from Maven Central jars)"
 
@@ -28,12 +29,5 @@ def kafka_version() -> str:
 @pytest.fixture(scope="session")
 def kafka_worker(kafka_version: str) -> Iterator[KafkaWorker]:
     """One real broker plus Connect worker for the whole session; fails (never skips) if it cannot start."""
-    worker = KafkaWorker(kafka_version=kafka_version)
-    try:
-        worker.start()
-    except WorkerError as err:
-        pytest.fail(f"could not start a real Kafka {kafka_version} Connect worker: {err}", pytrace=False)
-    try:
+    with started_worker(kafka_version) as worker:
         yield worker
-    finally:
-        worker.stop()

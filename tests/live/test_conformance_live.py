@@ -17,12 +17,10 @@ from pathlib import Path
 
 import pytest
 from conformance_gate import (
-    FUZZ_MAX_EXAMPLES,
-    FUZZ_SEED,
-    MIN_STATUS_AGREEMENT,
     assert_fuzz_clean,
     assert_lifecycle_clean,
     conformance,
+    fuzz_sample,
 )
 
 from mockconnect.live.worker import KafkaWorker
@@ -41,15 +39,7 @@ def test_lifecycle_suite_matches_the_real_worker(kafka_worker: KafkaWorker, tmp_
 
 
 def test_fuzzed_sample_agrees_with_the_real_worker(kafka_worker: KafkaWorker, tmp_path: Path) -> None:
-    report, seconds = conformance(
-        kafka_worker,
-        tmp_path,
-        "conformance-live-fuzz",
-        phases=("examples", "coverage", "fuzzing", "stateful"),
-        seed=FUZZ_SEED,
-        max_examples=FUZZ_MAX_EXAMPLES,
-        min_status_agreement=MIN_STATUS_AGREEMENT,
-    )
+    report, seconds = fuzz_sample(kafka_worker, tmp_path, "conformance-live-fuzz")
     sys.stdout.write(
         f"\nfuzzing against the real worker: {report.fuzz_figures}, per phase {report.fuzz_per_phase}, "
         f"in {seconds:.1f} s\n"

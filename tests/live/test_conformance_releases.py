@@ -16,15 +16,14 @@ from pathlib import Path
 
 import pytest
 from conformance_gate import (
-    FUZZ_MAX_EXAMPLES,
-    FUZZ_SEED,
-    MIN_STATUS_AGREEMENT,
     assert_fuzz_clean,
     assert_lifecycle_clean,
     conformance,
+    fuzz_sample,
+    started_worker,
 )
 
-from mockconnect.live.worker import KafkaWorker, WorkerError
+from mockconnect.live.worker import KafkaWorker
 from mockconnect.release import known_releases
 
 pytestmark = pytest.mark.live
@@ -35,15 +34,8 @@ GATED = [v for v in SUPPORTED if v != "3.7.0"] if os.environ.get("MOCKCONNECT_AL
 
 @pytest.fixture(scope="module", params=GATED)
 def release_worker(request: pytest.FixtureRequest) -> Iterator[KafkaWorker]:
-    worker = KafkaWorker(kafka_version=request.param)
-    try:
-        worker.start()
-    except WorkerError as err:
-        pytest.fail(f"could not start a real Kafka {request.param} Connect worker: {err}", pytrace=False)
-    try:
+    with started_worker(request.param) as worker:
         yield worker
-    finally:
-        worker.stop()
 
 
 def test_the_comparison_mock_emulates_the_worker_s_release(release_worker: KafkaWorker, tmp_path: Path) -> None:
@@ -57,15 +49,7 @@ def test_the_comparison_mock_emulates_the_worker_s_release(release_worker: Kafka
 
 
 def test_fuzzed_sample_agrees_with_the_real_worker_of_the_release(release_worker: KafkaWorker, tmp_path: Path) -> None:
-    report, seconds = conformance(
-        release_worker,
-        tmp_path,
-        "conformance-release-fuzz",
-        phases=("examples", "coverage", "fuzzing", "stateful"),
-        seed=FUZZ_SEED,
-        max_examples=FUZZ_MAX_EXAMPLES,
-        min_status_agreement=MIN_STATUS_AGREEMENT,
-    )
+    report, seconds = fuzz_sample(release_worker, tmp_path, "conformance-release-fuzz")
     sys.stdout.write(
         f"\nfuzzing against the real {release_worker.kafka_version} worker: {report.fuzz_figures} in {seconds:.1f} s\n"
     )
