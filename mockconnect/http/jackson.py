@@ -57,6 +57,16 @@ class Dialect:
         """2.19 on: a close marker at the root is "no open Array to close", not a mismatch with the root."""
         return self.version >= (2, 19)
 
+    @property
+    def token_start_errors(self) -> bool:
+        """2.21 on: an unrecognized token is located where it starts, not where reading it stopped."""
+        return self.version >= (2, 21)
+
+    @property
+    def known_properties_bracket(self) -> str:
+        """What closes the list of known properties in an unknown-property text: ``])``, or ``)`` from 2.21."""
+        return ")" if self.version >= (2, 21) else "])"
+
     @classmethod
     def of_bytes(cls, raw: bytes) -> Dialect:
         """2.13 reading a ``byte[]``: ContentReference.appendSourceDescription shows its first 500 bytes
@@ -86,6 +96,9 @@ JACKSON_2_18 = Dialect(version=(2, 18))
 """Kafka 4.0's Jackson: as 2.16, but character errors located at the character."""
 JACKSON_2_19 = Dialect(version=(2, 19))
 """Kafka 4.1's Jackson: as 2.18, but a close marker at the root has no open scope to close."""
+JACKSON_2_21 = Dialect(version=(2, 21, 6))
+"""Kafka 4.2's Jackson: as 2.19, but an unrecognized token is located at its start and the known
+properties of an unknown-property text end without a ``]``."""
 JACKSON_2_13_STREAM = Dialect(
     "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)",
     legacy=True,
@@ -94,6 +107,7 @@ JACKSON_2_13_STREAM = Dialect(
 """Jackson 2.13 reading a Jersey resource's entity stream."""
 _SNIPPET = 500
 DIALECTS = {
+    "jackson_2_21": JACKSON_2_21,
     "jackson_2_19": JACKSON_2_19,
     "jackson_2_18": JACKSON_2_18,
     "json_source_in_location": JACKSON_2_13_STREAM,
@@ -486,7 +500,10 @@ class Lexer:
             if len(token) >= _MAX_ERROR_TOKEN:
                 token += "..."
                 break
-        raise self.fail(f"Unrecognized token '{token}': was expecting {VALUES}")
+        problem = f"Unrecognized token '{token}': was expecting {VALUES}"
+        if self.dialect.token_start_errors:
+            raise JsonProblem(f"{problem}\n at {self.token_location()}")
+        raise self.fail(problem)
 
     def _match(self, word: str, index: int) -> None:
         """_matchToken: the rest of a literal, which must not run on into identifier characters."""
