@@ -59,8 +59,16 @@ class Dialect:
 
     @property
     def token_start_errors(self) -> bool:
-        """2.21 on: an unrecognized token is located where it starts, not where reading it stopped."""
+        """2.21 on: an unrecognized token is located where it starts, not where reading it stopped
+        (counted back in chars from where its first part was read, so bytes of a multi-byte
+        character in that part shift it right)."""
         return self.version >= (2, 21)
+
+    @property
+    def decodes_utf8_values(self) -> bool:
+        """2.21.7 on: a non-ASCII byte where a value starts, or right after a literal, is decoded as
+        UTF-8 before it is judged (before, the value start was judged as a Latin-1 char)."""
+        return self.version >= (2, 21, 7)
 
     @property
     def known_properties_bracket(self) -> str:
@@ -99,6 +107,8 @@ JACKSON_2_19 = Dialect(version=(2, 19))
 JACKSON_2_21 = Dialect(version=(2, 21, 6))
 """Kafka 4.2's Jackson: as 2.19, but an unrecognized token is located at its start and the known
 properties of an unknown-property text end without a ``]``."""
+JACKSON_2_21_7 = Dialect(version=(2, 21, 7))
+"""Kafka 4.3's and 4.4's Jackson: as 2.21.6, but a non-ASCII byte starting a value is read as UTF-8."""
 JACKSON_2_13_STREAM = Dialect(
     "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)",
     legacy=True,
@@ -107,6 +117,7 @@ JACKSON_2_13_STREAM = Dialect(
 """Jackson 2.13 reading a Jersey resource's entity stream."""
 _SNIPPET = 500
 DIALECTS = {
+    "jackson_2_21_7": JACKSON_2_21_7,
     "jackson_2_21": JACKSON_2_21,
     "jackson_2_19": JACKSON_2_19,
     "jackson_2_18": JACKSON_2_18,
@@ -464,6 +475,8 @@ class Lexer:
 
     def _odd_value(self, code: int) -> str:
         """_handleUnexpectedValue (UTF-8) and _handleOddValue (chars)."""
+        if self.utf8 and code >= 0x80 and self.dialect.decodes_utf8_values:
+            self._odd_character(self._utf8_sequence(code)[0] & 0xFFFF)
         in_array = self.stack[-1].kind == "["
         if self.utf8 and (code in (_COMMA, 125) or (code == 93 and in_array)):
             raise self._unexpected(code, "expected a value")
@@ -481,9 +494,16 @@ class Lexer:
             self._invalid_token(chr(code))
         raise self._unexpected(code, f"expected a valid value {VALUES}")
 
+    def _odd_character(self, char: int) -> None:
+        """A decoded non-ASCII character where a value should start (2.21.7 on)."""
+        if identifier_start(char):
+            self._invalid_token(chr(char))
+        raise self._unexpected(char, f"expected a valid value {VALUES}")
+
     def _invalid_token(self, matched: str) -> None:
         """_reportInvalidToken: the rest of what looks like a Java identifier, for the message."""
         token = matched
+        start = self.dialect.at(self.line, self.ptr - self.line_start - len(matched) + 1)
         while self.ptr < self.end:
             code = self.buf[self.ptr]
             if self.utf8:
@@ -502,7 +522,7 @@ class Lexer:
                 break
         problem = f"Unrecognized token '{token}': was expecting {VALUES}"
         if self.dialect.token_start_errors:
-            raise JsonProblem(f"{problem}\n at {self.token_location()}")
+            raise JsonProblem(f"{problem}\n at {start}")
         raise self.fail(problem)
 
     def _match(self, word: str, index: int) -> None:
@@ -515,7 +535,15 @@ class Lexer:
         if self.ptr >= self.end:
             return
         code = self.buf[self.ptr]
-        if code >= 48 and code not in (93, 125) and identifier_part(self._char_for_error(code) & 0xFFFF):
+        if self.utf8 and code >= 0x80 and self.dialect.decodes_utf8_values:
+            # 2.21.7 reads the character past its first byte (2.21.6 and before read that byte twice)
+            before = self.ptr
+            self.ptr += 1
+            char = self._utf8_sequence(code)[0] & 0xFFFF
+            if identifier_part(char):
+                self._invalid_token(word + chr(char))
+            self.ptr = before
+        elif code >= 48 and code not in (93, 125) and identifier_part(self._char_for_error(code) & 0xFFFF):
             self._invalid_token(word)
 
     # -- numbers ---------------------------------------------------------------------------------
