@@ -536,7 +536,8 @@ class Lexer:
             return
         code = self.buf[self.ptr]
         if self.utf8 and code >= 0x80 and self.dialect.decodes_utf8_values:
-            # 2.21.7 reads the character past its first byte (2.21.6 and before read that byte twice)
+            # 2.21.7 reads the character past its first byte (2.21.6 and before read that byte twice);
+            # that one which is no identifier part is put back for the next token is not recorded
             before = self.ptr
             self.ptr += 1
             char = self._utf8_sequence(code)[0] & 0xFFFF
