@@ -1,7 +1,7 @@
 """Jackson's JSON tokenizer as Kafka's REST layer meets it: pulled token by token, failing with
 Jackson's own texts at Jackson's own locations (byte columns for UTF-8 bodies, char columns for
 UTF-16 and UTF-32 ones, which Jackson detects from the first bytes), in the dialect of the Jackson
-release the Kafka release ships (:class:`Dialect`: 2.13, 2.16, 2.18, 2.19, 2.21)."""
+release the Kafka release ships (:class:`Dialect`: 2.13, 2.16, 2.18, 2.19, 2.21.6, 2.21.7)."""
 
 from __future__ import annotations
 
