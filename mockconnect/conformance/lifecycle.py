@@ -1,7 +1,8 @@
 """The lifecycle suite: scripted request sequences over every operation's success and error paths.
 
-Each :class:`Step` is one request with the status a Kafka Connect 3.7 worker answers (from the
-contract and ``docs/live-findings-3.7.0.md``), optionally a check of the body, and, where a real
+Each :class:`Step` is one request with the status a worker of the target's Kafka release answers
+(from the contract, ``docs/live-findings-3.7.0.md`` and, where releases differ, the recordings in
+``tests/live/recorded/kafka-<version>/``), optionally a check of the body, and, where a real
 worker acts after it answers, a *wait*: the request is repeated on each target until a predicate
 holds (bounded), so that an asynchronous worker and the immediate mock are compared once both
 have settled. The steps only ever create connectors in the run's namespace and use the classes
@@ -26,6 +27,8 @@ from mockconnect.release import Release, get_release
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
 ABSENT_CLASS = ABSENT_PACKAGE + "NoSuchConnector"
+NO_TOPICS = "Must configure one of topics or topics.regex"
+BOTH_TOPICS = "topics and topics.regex are mutually exclusive options, but both are set."
 
 Check = Callable[[Answer], str | None]
 """Returns a problem description, or None when the answer is as expected."""
@@ -222,6 +225,31 @@ class Script:
         else:
             self.add(name, "GET", self.c(short, "/tasks-config"), 200, check=length(count))
 
+    def sink_topics_problem(self, name: str, method: str, path: str, body: Any, problem: str, **kwargs: Any) -> None:
+        """A sink config whose ``topics``/``topics.regex`` are wrong (``problem`` is Kafka's text).
+
+        From 3.7 the worker reports it as a validation error: 200 with errors from validate, 400
+        "Connector configuration is invalid" on create and PUT. 3.6 throws SinkConnectorConfig's
+        ConfigException out of validation: 500 with its text, prefixed with the exception class on
+        validate (kafka-3.6.2/probes.json ``validate.file-sink-no-topics``, ``body.sink-no-topics``).
+        """
+        validate = path.endswith("/config/validate")
+        if self.release.has("sink_config_exception"):
+            text = ("org.apache.kafka.common.config.ConfigException: " if validate else "") + problem
+            self.add(name, method, path, 500, body=body, check=message(text), **kwargs)
+        elif validate:
+            self.add(name, method, path, 200, body=body, **kwargs)
+        else:
+            self.add(
+                name,
+                method,
+                path,
+                400,
+                body=body,
+                check=message("Connector configuration is invalid", problem),
+                **kwargs,
+            )
+
     def settle(self, name: str, short: str, ready: Ready, **kwargs: Any) -> None:
         """A status read, repeated until ``ready``: the worker has acted on the previous step."""
         self.add(name, "GET", self.c(short, "/status"), 200, wait=ready, needs="write", **kwargs)
@@ -298,7 +326,7 @@ def _validation(s: Script) -> None:
     path = "/connector-plugins/FileStreamSink/config/validate"
     valid = {**s.sink("v"), "name": s.name("v")}
     s.add("validate.valid", "PUT", path, 200, body=valid, check=has(error_count=0))
-    s.add("validate.no-topics", "PUT", path, 200, body=_without(valid, "topics"))
+    s.sink_topics_problem("validate.no-topics", "PUT", path, _without(valid, "topics"), NO_TOPICS)
     s.add("validate.no-name", "PUT", path, 200, body=_without(valid, "name"), check=has(error_count=1))
     s.add("validate.bad-tasks-max", "PUT", path, 200, body={**valid, "tasks.max": "many"})
     s.add("validate.zero-tasks-max", "PUT", path, 200, body={**valid, "tasks.max": "0"}, check=has(error_count=1))
@@ -422,13 +450,8 @@ def _create_errors(s: Script) -> None:
         body={"name": s.name("bad"), "config": {**sink, "connector.class": ABSENT_CLASS}},
         check=message("Failed to find any class that implements Connector"),
     )
-    s.add(
-        "create.invalid",
-        "POST",
-        "/connectors",
-        400,
-        body={"name": s.name("bad"), "config": _without(sink, "topics")},
-        check=message("Connector configuration is invalid"),
+    s.sink_topics_problem(
+        "create.invalid", "POST", "/connectors", {"name": s.name("bad"), "config": _without(sink, "topics")}, NO_TOPICS
     )
     s.add(
         "create.bad-initial-state",
@@ -470,12 +493,12 @@ def _sink_lifecycle(s: Script) -> None:
         body={"name": f"  {s.name('sink')}  ", "config": sink},
         check=message("already exists"),
     )
-    s.add(
+    s.sink_topics_problem(
         "sink.create-again-invalid",
         "POST",
         "/connectors",
-        400,
-        body={"name": s.name("sink"), "config": _without(sink, "topics")},
+        {"name": s.name("sink"), "config": _without(sink, "topics")},
+        NO_TOPICS,
     )
     s.add("sink.get", "GET", s.c("sink"), 200, check=has(type="sink"))
     s.add("sink.config", "GET", s.c("sink", "/config"), 200)
@@ -698,7 +721,7 @@ def _put_config(s: Script) -> None:
     s.add("put.name-mismatch", "PUT", path, 400, body={**config, "name": s.name("other")})
     s.add("put.no-class", "PUT", path, 400, body=_without(config, "connector.class"))
     s.add("put.absent-class", "PUT", path, 500, body={**config, "connector.class": ABSENT_CLASS})
-    s.add("put.invalid", "PUT", path, 400, body=_without(config, "topics"))
+    s.sink_topics_problem("put.invalid", "PUT", path, _without(config, "topics"), NO_TOPICS)
     s.add("put.empty-body", "PUT", path, 500, raw=b"", headers={"Content-Type": "application/json"})
     s.add("put.create-shape", "PUT", path, 500, body={"name": s.name("put"), "config": config})
     s.add("put.scalars", "PUT", path, 200, body={**config, "tasks.max": 1})
@@ -715,6 +738,9 @@ def _put_config(s: Script) -> None:
 
 
 def _initial_state(s: Script) -> None:
+    if not s.release.has("initial_state"):
+        _initial_state_refused(s)
+        return
     for label, state, settled in (
         ("paused", "PAUSED", connector_state("PAUSED", 0)),
         ("stopped", "STOPPED", connector_state("STOPPED", 0)),
@@ -746,6 +772,45 @@ def _initial_state(s: Script) -> None:
     s.settle("initial.null.settled", "init-null", connector_state("RUNNING", 1))
     for short in ("init-paused", "init-stopped", "init-running", "init-lower-paused", "init-null"):
         s.add(f"initial.delete.{short}", "DELETE", s.c(short), 204)
+
+
+def _initial_state_refused(s: Script) -> None:
+    """Before 3.7 (KIP-980) a create request has only ``name`` and ``config``: Jackson refuses the field.
+
+    Whatever its value, even null, the create is a 500 and nothing is created, so every follow-up is
+    a 404 (kafka-3.6.2/probes.json ``body.initial-state-bogus``, ``initial-state.*``).
+    """
+    refused = message(
+        'Unrecognized field "initial_state" (class org.apache.kafka.connect.runtime.rest.entities.'
+        'CreateConnectorRequest), not marked as ignorable (2 known properties: "config", "name"])'
+    )
+    forms = (("paused", "PAUSED"), ("stopped", "STOPPED"), ("running", "RUNNING"), ("lower-paused", "paused"))
+    for label, state in (*forms, ("null", None)):
+        short = f"init-{label}"
+        body = {"name": s.name(short), "config": s.sink(short), "initial_state": state}
+        s.add(f"initial.{label}.create", "POST", "/connectors", 500, body=body, check=refused)
+        s.add(
+            f"initial.{label}.status",
+            "GET",
+            s.c(short, "/status"),
+            404,
+            check=message(f"No status found for connector {s.name(short)}"),
+            needs="write",
+        )
+        s.add(
+            f"initial.{label}.tasks",
+            "GET",
+            s.c(short, "/tasks"),
+            404,
+            check=message(f"Connector {s.name(short)} not found"),
+        )
+    s.add("initial.stopped.offsets", "GET", s.c("init-stopped", "/offsets"), 404)
+    s.add("initial.paused.resume", "PUT", s.c("init-paused", "/resume"), 404, check=message("Unknown connector"))
+    s.add("initial.list", "GET", "/connectors", 200, check=owned(s.prefix, 1))  # the sink of the earlier sections
+    for short in ("init-paused", "init-stopped", "init-running", "init-lower-paused", "init-null"):
+        s.add(
+            f"initial.delete.{short}", "DELETE", s.c(short), 404, check=message(f"Connector {s.name(short)} not found")
+        )
 
 
 def _source(s: Script) -> None:
@@ -810,12 +875,16 @@ def _config_errors(s: Script) -> None:
     )
     for label, extra in cases:
         name = s.name("cfg" + ("\u0001x" if label == "control-char-name" else ""))
+        body = {"name": name, "config": s.sink("cfg", **extra)}
+        if label == "topics-and-regex":
+            s.sink_topics_problem(f"config-error.{label}", "POST", "/connectors", body, BOTH_TOPICS)
+            continue
         s.add(
             f"config-error.{label}",
             "POST",
             "/connectors",
             400,
-            body={"name": name, "config": s.sink("cfg", **extra)},
+            body=body,
             check=message("Connector configuration is invalid"),
         )
     s.add("config-error.none-created", "GET", s.c("cfg"), 404)

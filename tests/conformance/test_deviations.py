@@ -68,3 +68,23 @@ def test_stale_lifecycle_entries(tmp_path: Path) -> None:
     )
     assert listing.for_step("state.pause-again") is not None
     assert listing.stale(["offsets.sink.patch-malformed"]) == ["fixed: state.pause*"]
+
+
+def test_the_restart_race_is_listed_only_where_a_restart_plan_reports_a_transitional_state() -> None:
+    shipped = deviations.load(deviations.DEFAULT_DEVIATIONS)
+    path = "/connectors/mcconf-1-0/restart?includeTasks=true&onlyFailed=true"
+
+    def listed(path: str, *diff: str, statuses: str = "202/202") -> str | None:
+        found = shipped.for_request("restartConnector", statuses, path, [], list(diff))
+        return None if found is None else found.id
+
+    race = "restart-plan-reports-an-earlier-restart"
+    # The two answers a real 3.6.2 worker gave to fuzz#857, right after a restart?includeTasks=true.
+    assert listed(path, 'body.connector.state: "RESTARTING" != "RUNNING"') == race
+    assert listed(path, 'body.tasks[0].state: "RESTARTING" != "RUNNING"') == race
+    # Not when the plan restarts everything (it answers RESTARTING on both), nor the other way round,
+    # nor with any other difference, nor with another status.
+    assert listed("/connectors/c/restart?includeTasks=true", 'body.connector.state: "RESTARTING" != "RUNNING"') is None
+    assert listed(path, 'body.connector.state: "RUNNING" != "RESTARTING"') is None
+    assert listed(path, 'body.tasks[0].state: "RESTARTING" != "RUNNING"', "body.tasks: 1 != 2") is None
+    assert listed(path, 'body.connector.state: "RESTARTING" != "RUNNING"', statuses="202/404") is None

@@ -1,10 +1,11 @@
-"""The fidelity gate for releases beside 3.7.0: the newest release the mock emulates, against its own real worker.
+"""The fidelity gate beside 3.7.0: the oldest and the newest emulated release, each against its own real worker.
 
-``test_conformance_live.py`` gates 3.7.0 (the default) on the session's worker. Here the newest
-supported release (and, with ``MOCKCONNECT_ALL_VERSIONS=1``, every supported release) gets a real
-worker of its own and the same two comparisons: the lifecycle suite, every step matched or listed;
-a seeded schemathesis sample, at least 99% of statuses the same and every divergence listed. The
-comparison mock emulates the worker's release, read from its ``GET /``.
+``test_conformance_live.py`` gates 3.7.0 (the default) on the session's worker. Here the oldest and
+the newest emulated release (and, with ``MOCKCONNECT_ALL_VERSIONS=1``, every emulated release) get a
+real worker of their own, one after the other, and the same two comparisons: the lifecycle suite,
+every step matched or listed; a seeded schemathesis sample, at least 99% of statuses the same and
+every divergence listed. The comparison mock emulates the worker's release, read from its ``GET /``.
+Both ends are computed from the releases the mock emulates, so they move when one is added.
 """
 
 from __future__ import annotations
@@ -29,13 +30,31 @@ from mockconnect.release import known_releases
 pytestmark = pytest.mark.live
 
 SUPPORTED = sorted(known_releases(), key=lambda v: tuple(int(p) for p in v.split(".")))
-GATED = [v for v in SUPPORTED if v != "3.7.0"] if os.environ.get("MOCKCONNECT_ALL_VERSIONS") == "1" else SUPPORTED[-1:]
+"""Every release the mock emulates, oldest first."""
+
+
+def gated_releases(supported: list[str], every: bool) -> list[str]:
+    """The oldest and the newest of ``supported`` (each once), or all of them; 3.7.0 has its own gate."""
+    chosen = supported if every else list(dict.fromkeys((supported[0], supported[-1])))
+    return [v for v in chosen if v != "3.7.0"]
+
+
+GATED = gated_releases(SUPPORTED, os.environ.get("MOCKCONNECT_ALL_VERSIONS") == "1")
 
 
 @pytest.fixture(scope="module", params=GATED)
 def release_worker(request: pytest.FixtureRequest) -> Iterator[KafkaWorker]:
     with started_worker(request.param) as worker:
         yield worker
+
+
+def test_the_gated_releases_are_the_oldest_and_the_newest_emulated() -> None:
+    assert gated_releases(["3.6.2", "3.7.0", "4.0.2"], every=False) == ["3.6.2", "4.0.2"]
+    assert gated_releases(["3.6.2", "3.7.0", "4.0.2", "4.1.2"], every=False) == ["3.6.2", "4.1.2"]
+    assert gated_releases(["3.7.0", "4.0.2"], every=False) == ["4.0.2"]
+    assert gated_releases(["3.6.2", "3.7.0", "3.8.1", "4.0.2"], every=True) == ["3.6.2", "3.8.1", "4.0.2"]
+    assert SUPPORTED[0] in GATED
+    assert SUPPORTED[-1] in GATED
 
 
 def test_the_comparison_mock_emulates_the_worker_s_release(release_worker: KafkaWorker, tmp_path: Path) -> None:
