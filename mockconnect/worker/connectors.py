@@ -59,7 +59,7 @@ class ConnectorOps(LifecycleOps):
             entry: dict[str, Json] = {}
             for kind in expand:
                 if kind == "status":
-                    entry["status"] = connector.state_info()
+                    entry["status"] = self._state_info(connector)
                 elif kind == "info":
                     entry["info"] = connector.info()
             result[name] = entry
@@ -154,7 +154,7 @@ class ConnectorOps(LifecycleOps):
         found = self.connectors.get(connector)
         if found is None or found.status is None:
             raise NotFound(f"No status found for connector {connector}")
-        return found.state_info()
+        return self._state_info(found)
 
     @operation
     def list_connector_tasks(self, connector: str) -> list[dict[str, Json]]:
@@ -170,6 +170,6 @@ class ConnectorOps(LifecycleOps):
     def get_task_status(self, connector: str, task: int) -> dict[str, Json]:
         found = self.connectors.get(connector)
         match = next((t for t in found.tasks if t.id == task), None) if found else None
-        if match is None or match.status is None:
+        if found is None or match is None or match.status is None:
             raise NotFound(f"No status found for task {connector}-{task}")
-        return match.state_dict()
+        return self._task_state(found, match)

@@ -21,7 +21,7 @@ from mockconnect.release import Release, get_release
 from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 from mockconnect.worker.clock import Clock
 from mockconnect.worker.errors import Conflict, ConnectError, NotFound
-from mockconnect.worker.models import Connector, Json, State, Status
+from mockconnect.worker.models import Connector, Json, State, Status, Task
 from mockconnect.worker.validation import WorkerSettings, find_connector
 
 
@@ -240,6 +240,21 @@ class ClusterCore:
                 del self.restart_failures[(connector.name, task)]
             return self._status(State.FAILED, trace)
         return self._status(state)
+
+    def _state_info(self, connector: Connector) -> dict[str, Json]:
+        """ConnectorStateInfo as this release shows it: from 4.1 each status names the plugin's version."""
+        if not self.release.has("status_version"):
+            return connector.state_info()
+        return connector.state_info(True, self._plugin_version(connector))
+
+    def _task_state(self, connector: Connector, task: Task) -> dict[str, Json]:
+        if not self.release.has("status_version"):
+            return task.state_dict()
+        return task.state_dict(True, self._plugin_version(connector))
+
+    def _plugin_version(self, connector: Connector) -> str | None:
+        connector_class = connector.config.get("connector.class")
+        return None if connector_class is None else self.catalog.connector_version(connector_class)
 
     def _get(self, name: str, message: str) -> Connector:
         connector = self.connectors.get(name)
