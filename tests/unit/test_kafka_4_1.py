@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
@@ -13,6 +14,8 @@ from mockconnect import create_app
 from mockconnect.mock.clock import ManualClock
 from mockconnect.mock.state import MockState
 from mockconnect.release import get_release
+from mockconnect.worker import versions
+from mockconnect.worker.catalog import builtin_catalog
 from mockconnect.worker.cluster import ConnectCluster, CreateRequest, Timing
 from mockconnect.worker.errors import ConnectError, NotFound
 
@@ -100,3 +103,73 @@ def test_a_status_the_herder_wrote_itself_has_an_explicit_null_version() -> None
     )
     cluster.clock.advance(5)
     assert cluster.get_connector_status("src")["connector"]["version"] == "4.1.2"
+
+
+# -- plugin versions: ranges and GET /connector-plugins/{plugin}/config?version= ------------------------
+
+
+@pytest.mark.parametrize(
+    ("spec", "printed", "has_4_1_2"),
+    [
+        ("9.9.9", "[9.9.9,9.9.9]", False),  # a bare version is exactly that version
+        ("4.1.2", "[4.1.2,4.1.2]", True),
+        ("[4.1.2,]", "[4.1.2,]", True),  # rel.plugin-config.file-source.range
+        ("", "[,]", False),  # rel.plugin-config.file-source.empty
+        ("[1.0,2.0)", "[1.0,2.0)", False),
+        ("(,4.1],[4.1.1,)", "(,4.1],[4.1.1,)", True),
+        ("[4.1,4.10)", "[4.1,4.10)", True),  # numbers compare as numbers
+    ],
+)
+def test_version_ranges_read_as_maven_reads_them(spec: str, printed: str, has_4_1_2: bool) -> None:
+    wanted = versions.requirement(spec)
+    assert wanted is not None
+    assert (str(wanted), wanted.contains("4.1.2")) == (printed, has_4_1_2)
+
+
+def test_maven_version_order() -> None:
+    ordered = ["0.9", "1.0-alpha1", "1.0-beta", "1.0-rc1", "1.0-SNAPSHOT", "1.0", "1.0-sp1", "1.0.1", "1.10"]
+    assert sorted(ordered, key=versions.Version) == ordered
+    assert versions.Version("1.0.0.Final") == versions.Version("1")
+    assert versions.requirement(None) is None
+    assert versions.requirement("latest") is None
+    with pytest.raises(versions.InvalidVersionSpecification, match=r"^Unbounded range: \[bad$"):
+        versions.requirement("[bad")
+
+
+def test_plugin_config_of_a_version_from_4_1() -> None:
+    new, old = client("4.1.2"), client("4.0.2")
+    path = "/connector-plugins/FileStreamSource/config"
+    latest = new.get(path).get_json()
+    assert new.get(path, query_string={"version": "4.1.2"}).get_json() == latest  # ...file-source.installed
+    assert new.get(path, query_string={"version": "[4.1.2,]"}).get_json() == latest  # ...file-source.range
+    source = "org.apache.kafka.connect.file.FileStreamSourceConnector"
+    refusals = {
+        "9.9.9": f"Plugin {source} not found that matches the version range [9.9.9,9.9.9], available versions: [4.1.2]",
+        "[bad": "Invalid version specification: [bad",
+        "": f"Plugin {source} not found that matches the version range [,], available versions: [4.1.2]",
+    }
+    for version, message in refusals.items():
+        answer = new.get(path, query_string={"version": version})
+        assert (answer.status_code, answer.get_json()) == (400, {"error_code": 400, "message": message})
+        assert old.get(path, query_string={"version": version}).status_code == 200  # ignored before 4.1
+    router = "org.apache.kafka.connect.transforms.RegexRouter"
+    answer = new.get(f"/connector-plugins/{router}/config", query_string={"version": "9.9.9"})
+    assert answer.get_json()["message"] == (
+        f"Plugin {router} not found that matches the version range [9.9.9,9.9.9], available versions: [4.1.2]"
+    )
+    unknown = new.get("/connector-plugins/Nope/config", query_string={"version": "1.0"})
+    assert (unknown.status_code, unknown.get_json()["message"]) == (404, "Unknown plugin Nope.")
+
+
+def test_the_connector_version_key_defaults_to_the_plugins_latest_version() -> None:
+    stock = builtin_catalog("4.1.2")
+    sink = next(p for p in stock.plugins if p.cls == "org.apache.kafka.connect.file.FileStreamSinkConnector")
+    mine = dataclasses.replace(sink, cls="com.example.MySink", version="1.2.3")
+    catalog = dataclasses.replace(stock, plugins=(*stock.plugins, mine), _connector_versions={})
+    cluster = ConnectCluster(release=get_release("4.1.2"), catalog=catalog)
+    for plugin, version in (("com.example.MySink", "1.2.3"), ("FileStreamSink", "4.1.2")):
+        keys = {k["name"]: k for k in cluster.get_connector_config_def(plugin)}
+        assert keys["connector.plugin.version"]["default_value"] == version
+    # Mirror connectors define the framework keys themselves, without defaults (plugins.config.MirrorSource)
+    mirror = {k["name"]: k for k in cluster.get_connector_config_def("MirrorSource")}
+    assert mirror["connector.plugin.version"]["default_value"] is None
