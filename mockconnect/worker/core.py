@@ -22,6 +22,7 @@ from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 from mockconnect.worker.clock import Clock
 from mockconnect.worker.errors import Conflict, ConnectError, NotFound
 from mockconnect.worker.models import Connector, Json, State, Status, Task
+from mockconnect.worker.plugin_keys import ConnectorLookups
 from mockconnect.worker.validation import WorkerSettings, find_connector
 
 
@@ -131,6 +132,8 @@ class ClusterCore:
         the same name (and type) starts with them, as on a real worker (DELETE does not remove them)."""
         self.loggers: dict[str, tuple[str | None, int | None]] = {}
         self.gone_workers: set[str] = set()
+        self.lookups = ConnectorLookups()
+        """The connector classes and versions this worker failed to load (4.1's CachedConnectors)."""
         self.restart_failures: dict[tuple[str, int | None], list[str]] = {}
         """Traces to fail with on the next restarts of a connector (task None) or task, in order."""
         self.rebalance: tuple[float, float, str] | None = None
@@ -150,6 +153,7 @@ class ClusterCore:
             for logger, level in self.release.default_loggers.items():
                 self.loggers[logger] = (level, None)
             self.gone_workers = set()
+            self.lookups = ConnectorLookups()
             self.restart_failures = {}
             self.rebalance = None
             self._timeline = []

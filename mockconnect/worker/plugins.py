@@ -66,7 +66,7 @@ class PluginOps(ClusterCore):
             if not included.endswith(requested):
                 raise BadRequest(f"Included connector type {connector_class} does not match request type {plugin}")
         try:
-            return validate_config(self.catalog, self.settings, config, self.release)
+            return validate_config(self.catalog, self.settings, config, self.release, self.lookups)
         except ConnectError as exc:
             # ConnectorPluginsResource does not unwrap the ExecutionException: every failure is a 500
             # whose message is the cause's Java toString.

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from typing import Any
 
 import pytest
 from flask.testing import FlaskClient
@@ -173,3 +174,184 @@ def test_the_connector_version_key_defaults_to_the_plugins_latest_version() -> N
     # Mirror connectors define the framework keys themselves, without defaults (plugins.config.MirrorSource)
     mirror = {k["name"]: k for k in cluster.get_connector_config_def("MirrorSource")}
     assert mirror["connector.plugin.version"]["default_value"] is None
+
+
+# -- validate: plugin versions and the worker's converters -------------------------------------------
+
+JSON = "org.apache.kafka.connect.json.JsonConverter"
+HEADER = "org.apache.kafka.connect.storage.SimpleHeaderConverter"
+ROUTER = "org.apache.kafka.connect.transforms.RegexRouter"
+
+
+def _validate(version: str, cluster: ConnectCluster | None = None, **extra: str) -> dict[str, Any]:
+    config = {**source_config(), "name": "v-src", "tasks.max": "1", **extra}
+    plugin = str(config["connector.class"]).rsplit(".", 1)[-1]
+    return (cluster or worker(version)).validate_connector_config(plugin, config)
+
+
+def _rows(infos: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
+    """name -> (default, value, recommended values, errors, visible, order)."""
+    return {
+        c["definition"]["name"]: (
+            c["definition"]["default_value"],
+            c["value"]["value"],
+            c["value"]["recommended_values"],
+            c["value"]["errors"],
+            c["value"]["visible"],
+            c["definition"]["order"],
+        )
+        for c in infos["configs"]
+        if c["definition"] is not None
+    }
+
+
+def test_validate_names_plugin_versions_and_the_workers_converters_from_4_1() -> None:
+    rows = _rows(_validate("4.1.2"))  # validate.file-source-complete
+    assert rows["connector.plugin.version"] == ("4.1.2", "4.1.2", ["4.1.2"], [], True, 3)
+    converters = rows["key.converter"][2]
+    assert converters[-2:] == [JSON, "org.apache.kafka.connect.storage.StringConverter"]
+    assert len(converters) == 9
+    assert rows["key.converter"][:2] == rows["value.converter"][:2] == (JSON, JSON)
+    assert rows["header.converter"][:2] == (HEADER, HEADER)
+    assert len(rows["header.converter"][2]) == 10  # SimpleHeaderConverter is a header converter only
+    for config, order in (("key", 7), ("value", 9), ("header", 11)):
+        assert rows[f"{config}.converter.plugin.version"] == ("4.1.2", "4.1.2", ["4.1.2"], [], True, order)
+    old = _rows(_validate("4.0.2"))
+    assert "connector.plugin.version" not in old
+    assert old["key.converter"][:3] == (None, None, [])
+
+
+def test_a_converter_that_cannot_load_hides_its_version() -> None:
+    rows = _rows(_validate("4.1.2", **{"key.converter": "com.example.Nope"}))  # validate.key-converter-bogus
+    assert rows["key.converter"][0] == JSON
+    assert rows["key.converter"][1] is None
+    assert rows["key.converter.plugin.version"] == (None, None, [], [], False, 7)
+    assert rows["value.converter.plugin.version"][4] is True
+
+
+def test_mirror_connectors_define_the_version_keys_themselves_without_defaults() -> None:
+    infos = worker("4.1.2").validate_connector_config(
+        "MirrorSourceConnector",
+        {"connector.class": "org.apache.kafka.connect.mirror.MirrorSourceConnector", "name": "mm-src"},
+    )  # validate.mirror-source-minimal
+    rows = _rows(infos)
+    assert rows["connector.plugin.version"][:5] == (None, None, [], [], True)
+    assert rows["key.converter"][:5] == (None, None, [], [], True)
+    assert rows["key.converter.plugin.version"][:5] == (None, None, [], [], False)
+
+
+def test_each_transform_and_predicate_alias_has_a_version_key_after_its_type() -> None:
+    rows = _rows(
+        _validate(
+            "4.1.2",
+            **{"transforms": "route", "transforms.route.type": ROUTER, "transforms.route.regex": "(.*)"},
+            **{"transforms.route.replacement": "$1-x", "predicates": "p"},
+        )
+    )  # validate.transforms-regexrouter, validate.predicates-unknown-alias
+    assert rows["transforms.route.plugin.version"] == ("4.1.2", "4.1.2", ["4.1.2"], [], True, 1)
+    assert [rows[f"transforms.route.{k}"][5] for k in ("regex", "replacement", "negate", "predicate")] == [2, 3, 4, 5]
+    assert rows["predicates.p.plugin.version"] == (None, None, [], [], True, 1)
+    infos = _validate("4.1.2", **{"transforms": "route", "transforms.route.type": ROUTER})
+    definition = next(
+        c["definition"]
+        for c in infos["configs"]
+        if c["definition"]["name"].endswith("plugin.version") and "route" in c["definition"]["name"]
+    )
+    assert (definition["documentation"], definition["display_name"], definition["importance"], definition["width"]) == (
+        "Version of the 'route' transformation.",
+        "Transformation version for route",
+        "HIGH",
+        "LONG",
+    )
+
+
+def test_a_connector_version_not_installed_validates_only_the_common_keys() -> None:
+    infos = _validate("4.1.2", **{"connector.plugin.version": "9.9.9"})  # rel.validate.plugin-version.absent
+    problem = (
+        "Plugin org.apache.kafka.connect.file.FileStreamSourceConnector not found that matches the version "
+        "range [9.9.9,9.9.9], available versions: [4.1.2]"
+    )
+    assert (infos["error_count"], infos["groups"]) == (2, ["Common", "Transforms", "Predicates", "Error Handling"])
+    rows = _rows(infos)
+    assert len(rows) == 19
+    assert rows["connector.class"][3] == [problem]
+    assert rows["connector.plugin.version"][:5] == ("4.1.2", "9.9.9", ["4.1.2"], [problem], True)
+    assert rows["key.converter"][:3] == (None, None, [])
+    assert rows["key.converter.plugin.version"][4] is False
+
+
+def test_a_converter_or_transform_version_not_installed_is_an_error_on_its_class_and_version() -> None:
+    infos = _validate("4.1.2", **{"key.converter": JSON, "key.converter.plugin.version": "9.9.9"})
+    problem = (
+        f"Plugin {JSON} not found that matches the version range [9.9.9,9.9.9], available versions: [4.1.2, 4.1.2]"
+    )
+    rows = _rows(infos)  # rel.validate.plugin-version.converter-absent
+    assert infos["error_count"] == 2
+    assert rows["key.converter"][3] == rows["key.converter.plugin.version"][3] == [problem]
+    assert rows["key.converter.plugin.version"][:3] == ("4.1.2", "9.9.9", ["4.1.2"])
+    assert not [name for name in rows if name.startswith("key.converter.") and "version" not in name]
+    transform = {"transforms": "r", "transforms.r.type": ROUTER, "transforms.r.regex": "(.*)"}
+    infos = _validate(
+        "4.1.2", **transform, **{"transforms.r.replacement": "$1", "transforms.r.plugin.version": "9.9.9"}
+    )
+    problem = f"Plugin {ROUTER} not found that matches the version range [9.9.9,9.9.9], available versions: [4.1.2]"
+    rows = _rows(infos)  # rel.validate.plugin-version.transform-absent
+    assert infos["error_count"] == 2
+    assert rows["transforms.r.type"][3] == rows["transforms.r.plugin.version"][3] == [problem]
+    assert [name for name in rows if name.startswith("transforms.r.")] == [
+        "transforms.r.type",
+        "transforms.r.plugin.version",
+    ]
+
+
+def test_a_connector_version_that_is_no_range_fails_validate() -> None:
+    body = {**source_config(), "name": "pv", "connector.plugin.version": "[bad"}
+    answer = client("4.1.2").put("/connector-plugins/FileStreamSource/config/validate", json=body)
+    assert (answer.status_code, answer.get_json()["message"]) == (  # rel.validate.plugin-version.bad-range
+        500,
+        "org.apache.kafka.connect.runtime.rest.errors.BadRequestException: Unbounded range: [bad",
+    )
+
+
+# -- the worker remembers what it failed to load ------------------------------------------------------
+
+
+def test_an_unknown_class_is_a_bad_request_and_remembered_from_4_1() -> None:
+    new = client("4.1.2")
+    validate = new.put("/connector-plugins/Nope/config/validate", json={"name": "x", "connector.class": "Nope"})
+    failed = (
+        "Failed to find any class that implements Connector and which name matches Nope, available connectors are: "
+    )
+    assert validate.status_code == 500  # validate.unknown-connector-class
+    assert validate.get_json()["message"].startswith(
+        f"org.apache.kafka.connect.runtime.rest.errors.BadRequestException: {failed}"
+    )
+    put = new.put("/connectors/put-src4/config", json={"connector.class": "Nope"})
+    assert put.status_code == 400  # put.unknown-class: the second time, the remembered ConnectException
+    assert put.get_json()["message"].startswith(f"org.apache.kafka.connect.errors.ConnectException: {failed}")
+    created = new.post(
+        "/connectors", json={"name": "uc", "config": source_config(**{"connector.class": "com.example.Nope"})}
+    )
+    assert created.status_code == 400  # body.unknown-class: the first time, as it was
+    assert created.get_json()["message"].startswith("Failed to find any class")
+    old = client("4.0.2").post(
+        "/connectors", json={"name": "uc", "config": source_config(**{"connector.class": "Nope"})}
+    )
+    assert old.status_code == 500
+
+
+def test_a_remembered_version_failure_is_a_null_pointer_exception_in_4_1() -> None:
+    cluster = worker("4.1.2")
+    assert _validate("4.1.2", cluster, **{"connector.plugin.version": "9.9.9"})["error_count"] == 2
+    request = CreateRequest("pv-absent", {**source_config(), "connector.plugin.version": "9.9.9"}, None)
+    with pytest.raises(ConnectError) as raised:  # rel.create.plugin-version-absent
+        cluster.create_connector(request)
+    assert type(raised.value) is ConnectError  # a 500
+    assert raised.value.message == (
+        'Cannot invoke "java.util.List.stream()" because the return value of '
+        '"org.apache.kafka.connect.runtime.isolation.VersionedPluginLoadingException.availableVersions()" is null'
+    )
+    with pytest.raises(NotFound):  # rel.create.plugin-version-absent.cleanup: nothing was created
+        cluster.get_connector("pv-absent")
+    cluster.reset()  # a fresh worker remembers nothing: the version is reported again
+    assert _validate("4.1.2", cluster, **{"connector.plugin.version": "9.9.9"})["error_count"] == 2
