@@ -10,7 +10,7 @@ from mockconnect.release import Release
 from mockconnect.worker import versions
 from mockconnect.worker.catalog import Catalog, Plugin
 from mockconnect.worker.configdef import ConfigException, ConfigKey, ConfigValue, java_trim
-from mockconnect.worker.errors import BadRequest, ConnectError
+from mockconnect.worker.errors import BadRequest, ConnectError, NullPointer
 
 CONNECTOR_VERSION = "connector.plugin.version"
 CONVERTERS = {"key.converter": "converter", "value.converter": "converter", "header.converter": "header_converter"}
@@ -69,9 +69,7 @@ class ConnectorLookups:
                 f"org.apache.kafka.connect.errors.ConnectException: {self.failed_classes[connector_class]}"
             )
         if key in self.failed_versions and release.has("cached_version_failure_npe"):
-            failure = ConnectError(release.text("version_failure_npe"))
-            failure.java_class = "java.lang.NullPointerException"  # type: ignore[attr-defined]
-            raise failure
+            raise NullPointer(release.text("version_failure_npe"))
         try:
             plugin = find(catalog, connector_class)
         except ConnectError as exc:
@@ -122,14 +120,16 @@ def recommenders(catalog: Catalog | None, plugin: Plugin | None) -> dict[str, Re
     converter class is set."""
     found: dict[str, Recommender] = {}
     if catalog is not None and plugin is not None:
-        connector_versions = [v for v in installed(catalog, plugin.cls, ("source", "sink")) if v is not None]
-        found[CONNECTOR_VERSION] = lambda values: (list(connector_versions), True)
+        found[CONNECTOR_VERSION] = _fixed([v for v in installed(catalog, plugin.cls, ("source", "sink")) if v])
     for config, plugin_type in CONVERTERS.items():
         if catalog is not None:
-            classes = [p.cls for p in catalog.plugins if p.type == plugin_type]
-            found[config] = lambda values, classes=classes: (list(classes), True)  # type: ignore[misc]
+            found[config] = _fixed([p.cls for p in catalog.plugins if p.type == plugin_type])
         found[f"{config}.plugin.version"] = _converter_version_recommender(catalog, config, plugin_type)
     return found
+
+
+def _fixed(recommended: list[str]) -> Recommender:
+    return lambda values: (list(recommended), True)
 
 
 def _converter_version_recommender(catalog: Catalog | None, config: str, plugin_type: str) -> Recommender:
