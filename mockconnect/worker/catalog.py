@@ -100,7 +100,7 @@ class Catalog:
     """Names of the log4j loggers a fresh worker has (GET /admin/loggers/{name} finds these)."""
     other_classes: Mapping[str, str] = field(default_factory=dict)
     """Loadable classes that are not usable plugins: ``not_a_plugin``, or the 500 message Connect gives."""
-    _connector_versions: dict[str, str | None] = field(default_factory=dict, compare=False, repr=False)
+    _connector_versions: dict[str, str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:

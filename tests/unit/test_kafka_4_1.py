@@ -14,6 +14,7 @@ from helpers import source_config
 from mockconnect import create_app
 from mockconnect.http.errors import status_for
 from mockconnect.mock.clock import ManualClock
+from mockconnect.mock.faults import catalog_without
 from mockconnect.mock.state import MockState
 from mockconnect.release import get_release
 from mockconnect.worker import versions
@@ -77,6 +78,14 @@ def test_statuses_name_the_plugin_version_after_the_worker_from_4_1() -> None:
     assert new.list_connectors(["status"])["src"]["status"] == new.get_connector_status("src")  # list.status
     assert "version" not in old.get_connector_status("src")["connector"]
     assert "version" not in old.get_task_status("src", 0)
+
+
+def test_a_catalog_remembers_versions_for_itself_only() -> None:
+    stock = builtin_catalog("4.1.2")
+    assert stock.connector_version("FileStreamSource") == "4.1.2"
+    without = catalog_without(stock, {"FileStreamSource"})  # a missing-plugin fault
+    assert without.connector_version("FileStreamSource") is None
+    assert stock.connector_version("FileStreamSource") == "4.1.2"
 
 
 def test_a_failed_task_names_its_version_before_the_trace() -> None:
@@ -167,7 +176,7 @@ def test_the_connector_version_key_defaults_to_the_plugins_latest_version() -> N
     stock = builtin_catalog("4.1.2")
     sink = next(p for p in stock.plugins if p.cls == "org.apache.kafka.connect.file.FileStreamSinkConnector")
     mine = dataclasses.replace(sink, cls="com.example.MySink", version="1.2.3")
-    catalog = dataclasses.replace(stock, plugins=(*stock.plugins, mine), _connector_versions={})
+    catalog = dataclasses.replace(stock, plugins=(*stock.plugins, mine))
     cluster = ConnectCluster(release=get_release("4.1.2"), catalog=catalog)
     for plugin, version in (("com.example.MySink", "1.2.3"), ("FileStreamSink", "4.1.2")):
         keys = {k["name"]: k for k in cluster.get_connector_config_def(plugin)}
