@@ -228,7 +228,8 @@ class Body:
         return JsonProblem(f"{problem}{where}", mapping=True)
 
     def unknown_field(self, cls: str, key: str, known: str) -> JsonProblem:
-        problem = f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({known}])'
+        closed = f"{known}{self.dialect.known_properties_bracket}"
+        problem = f'Unrecognized field "{key}" (class {cls}), not marked as ignorable ({closed}'
         return JsonProblem(f"{problem}\n at {self.lexer.location()}", mapping=True).within(f'{cls}["{key}"]')
 
     def string(self, token: str | None) -> str | None:

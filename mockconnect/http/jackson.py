@@ -1,13 +1,14 @@
-"""Jackson 2.16's JSON tokenizer as Kafka's REST layer meets it: pulled token by token, failing with
+"""Jackson's JSON tokenizer as Kafka's REST layer meets it: pulled token by token, failing with
 Jackson's own texts at Jackson's own locations (byte columns for UTF-8 bodies, char columns for
-UTF-16 and UTF-32 ones, which Jackson detects from the first bytes). Jackson 2.18 (Kafka 4.x)
-reports an error about one offending character at that character, a column lower."""
+UTF-16 and UTF-32 ones, which Jackson detects from the first bytes), in the dialect of the Jackson
+release the Kafka release ships (:class:`Dialect`: 2.13, 2.16, 2.18, 2.19, 2.21.6, 2.21.7)."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
 
+from mockconnect.release import Release
 from mockconnect.worker.errors import ConnectError
 
 SOURCE = "[Source: REDACTED (`StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION` disabled); line: {line}, column: {column}]"
@@ -27,18 +28,20 @@ _QUOTE, _COMMA, _SLASH, _HASH, _MINUS, _PLUS, _PERIOD = 34, 44, 47, 35, 45, 43, 
 
 
 class Dialect:
-    """What differs between the Jackson versions Kafka ships: 2.16 (3.7 on) and 2.13 (3.6).
+    """What differs between the Jackson versions Kafka ships: 2.13 (3.6), 2.16 (3.7-3.9), 2.18 (4.0),
+    2.19 (4.1) and 2.21 (4.2 on).
 
     2.16 redacts the source in locations (``INCLUDE_SOURCE_IN_LOCATION`` is off by default), prints no
     column at the root, names features as ``JsonReadFeature``s and fails on trailing tokens. 2.13 names
     the source's class (and quotes up to 500 bytes of a ``byte[]`` source), prints every column, reads
-    a leading plus sign as a bad number start and stops reading after the root value.
+    a leading plus sign as a bad number start and stops reading after the root value. The later ones
+    differ in single texts and locations, each named by the property that asks for it.
     """
 
     __slots__ = ("description", "legacy", "version")
 
     def __init__(
-        self, description: str | None = None, *, legacy: bool = False, version: tuple[int, int] = (2, 16)
+        self, description: str | None = None, *, legacy: bool = False, version: tuple[int, ...] = (2, 16)
     ) -> None:
         self.description = description
         self.legacy = legacy
@@ -48,6 +51,29 @@ class Dialect:
     def char_locations(self) -> bool:
         """2.17 on (Kafka 4.x): an error about the character just read is located at it, one column lower."""
         return self.version >= (2, 17)
+
+    @property
+    def extra_end_marker(self) -> bool:
+        """2.19 on: a close marker at the root is "no open Array to close", not a mismatch with the root."""
+        return self.version >= (2, 19)
+
+    @property
+    def token_start_errors(self) -> bool:
+        """2.21 on: an unrecognized token is located where it starts, not where reading it stopped
+        (counted back in chars from where its first part was read, so bytes of a multi-byte
+        character in that part shift it right)."""
+        return self.version >= (2, 21)
+
+    @property
+    def decodes_utf8_values(self) -> bool:
+        """2.21.7 on: a non-ASCII byte where a value starts, or right after a literal, is decoded as
+        UTF-8 before it is judged (before, the value start was judged as a Latin-1 char)."""
+        return self.version >= (2, 21, 7)
+
+    @property
+    def known_properties_bracket(self) -> str:
+        """What closes the list of known properties in an unknown-property text: ``])``, or ``)`` from 2.21."""
+        return ")" if self.version >= (2, 21) else "])"
 
     @classmethod
     def of_bytes(cls, raw: bytes) -> Dialect:
@@ -76,6 +102,13 @@ class Dialect:
 JACKSON_2_16 = Dialect()
 JACKSON_2_18 = Dialect(version=(2, 18))
 """Kafka 4.0's Jackson: as 2.16, but character errors located at the character."""
+JACKSON_2_19 = Dialect(version=(2, 19))
+"""Kafka 4.1's Jackson: as 2.18, but a close marker at the root has no open scope to close."""
+JACKSON_2_21 = Dialect(version=(2, 21, 6))
+"""Kafka 4.2's Jackson: as 2.19, but an unrecognized token is located at its start and the known
+properties of an unknown-property text end without a ``]``."""
+JACKSON_2_21_7 = Dialect(version=(2, 21, 7))
+"""Kafka 4.3's and 4.4's Jackson: as 2.21.6, but a non-ASCII byte starting a value is read as UTF-8."""
 JACKSON_2_13_STREAM = Dialect(
     "(org.glassfish.jersey.message.internal.ReaderInterceptorExecutor$UnCloseableInputStream)",
     legacy=True,
@@ -83,6 +116,19 @@ JACKSON_2_13_STREAM = Dialect(
 )
 """Jackson 2.13 reading a Jersey resource's entity stream."""
 _SNIPPET = 500
+DIALECTS = {
+    "jackson_2_21_7": JACKSON_2_21_7,
+    "jackson_2_21": JACKSON_2_21,
+    "jackson_2_19": JACKSON_2_19,
+    "jackson_2_18": JACKSON_2_18,
+    "json_source_in_location": JACKSON_2_13_STREAM,
+}
+"""The release feature that asks for each dialect, newest first; a release with none of them reads as 2.16."""
+
+
+def dialect_of(release: Release) -> Dialect:
+    """The dialect in which a release's Jackson reads a Jersey resource's entity stream."""
+    return next((dialect for feature, dialect in DIALECTS.items() if release.has(feature)), JACKSON_2_16)
 
 
 def _iso_control(ch: str) -> bool:
@@ -347,6 +393,9 @@ class Lexer:
         self._mark_token()
         context = self.stack[-1]
         want = "[" if code == 93 else "{"
+        if context.kind == "root" and self.dialect.extra_end_marker:
+            kind = "Array" if code == 93 else "Object"
+            raise self.fail_at_char(f"Unexpected close marker '{chr(code)}': no open {kind} to close")
         if context.kind != want:
             start = self.dialect.at(context.line, None if context.kind == "root" else context.column)
             raise self.fail_at_char(
@@ -426,6 +475,8 @@ class Lexer:
 
     def _odd_value(self, code: int) -> str:
         """_handleUnexpectedValue (UTF-8) and _handleOddValue (chars)."""
+        if self.utf8 and code >= 0x80 and self.dialect.decodes_utf8_values:
+            self._odd_character(self._utf8_sequence(code)[0] & 0xFFFF)
         in_array = self.stack[-1].kind == "["
         if self.utf8 and (code in (_COMMA, 125) or (code == 93 and in_array)):
             raise self._unexpected(code, "expected a value")
@@ -443,9 +494,16 @@ class Lexer:
             self._invalid_token(chr(code))
         raise self._unexpected(code, f"expected a valid value {VALUES}")
 
+    def _odd_character(self, char: int) -> None:
+        """A decoded non-ASCII character where a value should start (2.21.7 on)."""
+        if identifier_start(char):
+            self._invalid_token(chr(char))
+        raise self._unexpected(char, f"expected a valid value {VALUES}")
+
     def _invalid_token(self, matched: str) -> None:
         """_reportInvalidToken: the rest of what looks like a Java identifier, for the message."""
         token = matched
+        start = self.dialect.at(self.line, self.ptr - self.line_start - len(matched) + 1)
         while self.ptr < self.end:
             code = self.buf[self.ptr]
             if self.utf8:
@@ -462,7 +520,10 @@ class Lexer:
             if len(token) >= _MAX_ERROR_TOKEN:
                 token += "..."
                 break
-        raise self.fail(f"Unrecognized token '{token}': was expecting {VALUES}")
+        problem = f"Unrecognized token '{token}': was expecting {VALUES}"
+        if self.dialect.token_start_errors:
+            raise JsonProblem(f"{problem}\n at {start}")
+        raise self.fail(problem)
 
     def _match(self, word: str, index: int) -> None:
         """_matchToken: the rest of a literal, which must not run on into identifier characters."""
@@ -474,7 +535,16 @@ class Lexer:
         if self.ptr >= self.end:
             return
         code = self.buf[self.ptr]
-        if code >= 48 and code not in (93, 125) and identifier_part(self._char_for_error(code) & 0xFFFF):
+        if self.utf8 and code >= 0x80 and self.dialect.decodes_utf8_values:
+            # 2.21.7 reads the character past its first byte (2.21.6 and before read that byte twice);
+            # that one which is no identifier part is put back for the next token is not recorded
+            before = self.ptr
+            self.ptr += 1
+            char = self._utf8_sequence(code)[0] & 0xFFFF
+            if identifier_part(char):
+                self._invalid_token(word + chr(char))
+            self.ptr = before
+        elif code >= 48 and code not in (93, 125) and identifier_part(self._char_for_error(code) & 0xFFFF):
             self._invalid_token(word)
 
     # -- numbers ---------------------------------------------------------------------------------

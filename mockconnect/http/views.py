@@ -10,7 +10,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
 from mockconnect.http import body as jackson
-from mockconnect.http.jackson import JACKSON_2_13_STREAM, JACKSON_2_16, JACKSON_2_18, Dialect
+from mockconnect.http.jackson import Dialect, dialect_of
 from mockconnect.http.rawpath import JavaIntConverter, SegmentConverter
 from mockconnect.http.reply import gc_paused, reply
 from mockconnect.worker.cluster import ConnectCluster, CreateRequest
@@ -58,14 +58,13 @@ def _flag(name: str) -> bool:
 
 
 def _body(*, as_bytes: bool = False) -> jackson.Body:
-    """The request body for the release's Jackson: 2.13 (3.6) names its source in locations (Jersey's
-    entity stream, or the bytes themselves where the resource reads a ``byte[]``); 2.18 (4.0) locates
-    character errors at the character."""
+    """The request body for the release's Jackson (:func:`dialect_of`); 2.13 (3.6) names its source in
+    locations, the bytes themselves where the resource reads a ``byte[]``."""
     raw = request.get_data(cache=True)
     release = cluster().release
-    if release.has("json_source_in_location"):
-        return jackson.Body(raw, dialect=Dialect.of_bytes(raw) if as_bytes else JACKSON_2_13_STREAM)
-    return jackson.Body(raw, dialect=JACKSON_2_18 if release.has("jackson_2_18") else JACKSON_2_16)
+    if as_bytes and release.has("json_source_in_location"):
+        return jackson.Body(raw, dialect=Dialect.of_bytes(raw))
+    return jackson.Body(raw, dialect=dialect_of(release))
 
 
 def _create_shape() -> jackson.CreateShape:

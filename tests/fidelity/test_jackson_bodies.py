@@ -3,13 +3,20 @@
 ``tests/live/recorded/kafka-<version>/jackson-bodies.json`` holds a real worker's answers to odd
 bodies (edge cases, among them which unknown field Jackson names first; seeded random mutations and
 bytes; UTF-16 and UTF-32 encodings) on three endpoints that read a body, recorded with
-``tools/record_bodies.py``, for every release the mock emulates (3.7.0: 614 bodies; the others 598).
+``tools/record_bodies.py``, for every recorded release (3.7.0: 614 bodies; the others 598).
 Every one must match, replayed through a mock of that release: status and error text (Jackson 2.13
-in 3.6, whose locations name the source; 2.16 in 3.7-3.9; 2.18 in 4.0, whose locations differ).
+in 3.6, whose locations name the source; 2.16 in 3.7-3.9; 2.18 in 4.0, whose locations differ;
+2.19 in 4.1; 2.21.6 in 4.2; 2.21.7 in 4.3 and 4.4).
+
+A recorded release the mock does not emulate yet is replayed through a stand-in: the newest emulated
+release before it, reading bodies in the dialect the recording's jars call for (``JARS_DIALECT``).
+Every answer the body reader gives must then match exactly; an answer from past the reader (the
+worker's) must match in status, its text being the release's own, which its emulation will bring.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 from typing import Any
@@ -17,12 +24,30 @@ from typing import Any
 import pytest
 
 from mockconnect import create_app
+from mockconnect.http import body as jackson
+from mockconnect.http.jackson import DIALECTS, JACKSON_2_16, dialect_of
 from mockconnect.mock.state import MockState
-from mockconnect.release import get_release, known_releases
+from mockconnect.release import Release, get_release, known_releases
 from mockconnect.worker.cluster import ConnectCluster
+from mockconnect.worker.errors import ConnectError
 
 RECORDINGS = Path(__file__).parents[1] / "live" / "recorded"
-RELEASES = sorted(v for v in known_releases() if (RECORDINGS / f"kafka-{v}" / "jackson-bodies.json").is_file())
+RECORDED = sorted(
+    (p.name.removeprefix("kafka-") for p in RECORDINGS.glob("kafka-*") if (p / "jackson-bodies.json").is_file()),
+    key=lambda v: tuple(map(int, v.split("."))),
+)
+RELEASES = [v for v in RECORDED if v in known_releases()]
+NOT_EMULATED = [v for v in RECORDED if v not in known_releases()]
+JARS_DIALECT = {
+    "2.13.5": "json_source_in_location",
+    "2.16.2": "",
+    "2.18.6": "jackson_2_18",
+    "2.19.4": "jackson_2_19",
+    "2.21.6": "jackson_2_21",
+    "2.21.7": "jackson_2_21_7",
+}
+"""The jackson-core (and jackson-databind) version a recording's worker ran -> the release feature
+naming the dialect it reads bodies in ("": none, Jackson 2.16)."""
 
 
 def _message(raw: bytes) -> str:
@@ -36,32 +61,115 @@ def corpus(version: str) -> Any:
     return json.loads((RECORDINGS / f"kafka-{version}" / "jackson-bodies.json").read_text())
 
 
+def jackson_version(version: str) -> str | None:
+    """The recording's jackson-core version, checked to be its jackson-databind's too (None: no jar list)."""
+    jars = json.loads((RECORDINGS / f"kafka-{version}" / "meta.json").read_text()).get("jars")
+    if not jars:
+        return None
+    found = {
+        artifact: name.removeprefix(f"jackson-{artifact}-").removesuffix(".jar")
+        for name in jars["lib"]
+        for artifact in ("core", "databind")
+        if name.startswith(f"jackson-{artifact}-2.")
+    }
+    assert found["core"] == found["databind"], f"{version}: jackson-core and jackson-databind differ: {found}"
+    return found["core"]
+
+
+def jars_feature(version: str) -> str:
+    jars = jackson_version(version)
+    assert jars in JARS_DIALECT, f"kafka-{version} runs jackson-core {jars}: which dialect reads its bodies?"
+    return JARS_DIALECT[jars]
+
+
 def test_every_release_with_a_body_corpus_is_replayed() -> None:
     assert {"3.6.2", "3.7.0", "3.7.2", "3.8.1", "3.9.2", "4.0.2", "4.1.2"} <= set(RELEASES)
+    assert {"3.6.2", "3.7.0", "3.7.2", "3.8.1", "3.9.2", "4.0.2", "4.1.2", "4.2.2", "4.3.2", "4.4.0"} <= set(RECORDED)
+
+
+@pytest.mark.parametrize("version", [v for v in RELEASES if jackson_version(v) is not None])
+def test_each_emulated_release_reads_bodies_in_the_dialect_of_its_recorded_jars(version: str) -> None:
+    feature = jars_feature(version)
+    assert dialect_of(get_release(version)) is (DIALECTS[feature] if feature else JACKSON_2_16)
+
+
+def stand_in(version: str) -> Release:
+    """The newest emulated release before ``version``, reading bodies as ``version``'s jars do."""
+    number = tuple(map(int, version.split(".")))
+    base = max((r for r in known_releases().values() if r.number < number), key=lambda r: r.number)
+    feature = jars_feature(version)
+    features = {f for f in base.features if f not in DIALECTS} | ({feature} if feature else set())
+    return dataclasses.replace(base, features=frozenset(features))
+
+
+def replay(release: Release, recorded: Any) -> list[tuple[Any, tuple[int, str]]]:
+    """Each recorded answer with the mock's answer to the same request."""
+    client = create_app(MockState(ConnectCluster(release=release))).test_client()
+    endpoints = {name: route.split(" ", 1) for name, route in recorded["endpoints"].items()}
+    answers = []
+    for answer in recorded["answers"]:
+        method, path = endpoints[answer["endpoint"]]
+        got = client.open(
+            path, method=method, data=bytes.fromhex(answer["body_hex"]), headers={"Content-Type": "application/json"}
+        )
+        answers.append((answer, (got.status_code, _message(got.get_data()))))
+    return answers
+
+
+def _difference(answer: Any, mine: tuple[int, str]) -> str:
+    return (
+        f"{answer['endpoint']} {bytes.fromhex(answer['body_hex'])[:60]!r}: real {answer['status']} "
+        f"{answer['message']!r}, mock {mine[0]} {mine[1]!r}"
+    )
+
+
+def reader_refuses(release: Release, endpoint: str, raw: bytes) -> bool:
+    """Whether the endpoint's body reader, in the release's dialect, answers the body with an error."""
+    read = {
+        "validate": jackson.as_string_map,
+        "create": lambda b: jackson.as_create_request(b, jackson.CREATE_SHAPES["initial_state"]),
+        "offsets": jackson.as_offsets,
+    }[endpoint]
+    try:
+        read(jackson.Body(raw, dialect=dialect_of(release)))
+    except ConnectError:
+        return True
+    return False
+
+
+@pytest.mark.parametrize("version", NOT_EMULATED)
+def test_a_recorded_release_not_emulated_yet_reads_bodies_as_its_jackson_did(version: str) -> None:
+    recorded = corpus(version)
+    assert recorded.get("kafka_version", version) == version
+    release = stand_in(version)
+    assert release.has("initial_state")
+    assert not release.has("initial_state_alias")
+    differences, jackson_answers = [], 0
+    for answer, mine in replay(release, recorded):
+        if reader_refuses(release, answer["endpoint"], bytes.fromhex(answer["body_hex"])):
+            jackson_answers += 1
+            if mine != (answer["status"], answer["message"]):
+                differences.append(_difference(answer, mine))
+        elif mine[0] != answer["status"]:
+            differences.append(_difference(answer, mine))
+    assert jackson_answers >= 1700
+    assert differences == [], "\n".join(differences[:200])
 
 
 @pytest.mark.parametrize("version", RELEASES)
 def test_every_recorded_body_is_answered_as_the_real_worker_did(version: str) -> None:
     recorded = corpus(version)
     assert recorded.get("kafka_version", version) == version
-    client = create_app(MockState(ConnectCluster(release=get_release(version)))).test_client()
-    endpoints = {name: route.split(" ", 1) for name, route in recorded["endpoints"].items()}
-    differences = []
-    for answer in recorded["answers"]:
-        method, path = endpoints[answer["endpoint"]]
-        body = bytes.fromhex(answer["body_hex"])
-        got = client.open(path, method=method, data=body, headers={"Content-Type": "application/json"})
-        mine = (got.status_code, _message(got.get_data()))
-        if mine != (answer["status"], answer["message"]):
-            differences.append(
-                f"{answer['endpoint']} {body[:60]!r}: real {answer['status']} {answer['message']!r}, "
-                f"mock {mine[0]} {mine[1]!r}"
-            )
+    differences = [
+        _difference(answer, mine)
+        for answer, mine in replay(get_release(version), recorded)
+        if mine != (answer["status"], answer["message"])
+    ]
     assert len(recorded["answers"]) >= 1500
     assert differences == [], "\n".join(differences[:200])
 
 
-@pytest.mark.parametrize("version", RELEASES)
+@pytest.mark.parametrize("version", RECORDED)
 @pytest.mark.parametrize("endpoint", ["validate", "create", "offsets"])
 def test_the_recording_covers_each_endpoint_with_errors_of_every_kind(version: str, endpoint: str) -> None:
     answers = [a for a in corpus(version)["answers"] if a["endpoint"] == endpoint]
