@@ -418,6 +418,11 @@ def _listing(s: Script) -> None:
     s.add("list.put", "PUT", "/connectors", 405, body={})
 
 
+def absent_class(s: Script) -> int:
+    """Creating or replacing with a class no plugin has: 500 until 4.1 made it a bad request (KIP-891)."""
+    return 400 if s.release.has("plugin_versions") else 500
+
+
 def _create_errors(s: Script) -> None:
     sink = s.sink("bad")
     json_header = {"Content-Type": "application/json"}
@@ -446,7 +451,7 @@ def _create_errors(s: Script) -> None:
         "create.absent-class",
         "POST",
         "/connectors",
-        500,
+        absent_class(s),
         body={"name": s.name("bad"), "config": {**sink, "connector.class": ABSENT_CLASS}},
         check=message("Failed to find any class that implements Connector"),
     )
@@ -720,7 +725,7 @@ def _put_config(s: Script) -> None:
     s.settle("put.replace.running", "put", connector_state("RUNNING", 1))
     s.add("put.name-mismatch", "PUT", path, 400, body={**config, "name": s.name("other")})
     s.add("put.no-class", "PUT", path, 400, body=_without(config, "connector.class"))
-    s.add("put.absent-class", "PUT", path, 500, body={**config, "connector.class": ABSENT_CLASS})
+    s.add("put.absent-class", "PUT", path, absent_class(s), body={**config, "connector.class": ABSENT_CLASS})
     s.sink_topics_problem("put.invalid", "PUT", path, _without(config, "topics"), NO_TOPICS)
     s.add("put.empty-body", "PUT", path, 500, raw=b"", headers={"Content-Type": "application/json"})
     s.add("put.create-shape", "PUT", path, 500, body={"name": s.name("put"), "config": config})

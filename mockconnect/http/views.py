@@ -253,7 +253,7 @@ def list_connector_plugins() -> Response:
 
 @route("getConnectorConfigDef", "GET", "/connector-plugins/<segment:plugin>/config")
 def get_connector_config_def(plugin: str) -> Response:
-    return reply(cluster().get_connector_config_def(plugin))
+    return reply(cluster().get_connector_config_def(plugin, request.args.get("version")))
 
 
 @route("validateConnectorConfig", "PUT", "/connector-plugins/<segment:plugin>/config/validate", reads_body=True)

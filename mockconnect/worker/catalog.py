@@ -100,6 +100,7 @@ class Catalog:
     """Names of the log4j loggers a fresh worker has (GET /admin/loggers/{name} finds these)."""
     other_classes: Mapping[str, str] = field(default_factory=dict)
     """Loadable classes that are not usable plugins: ``not_a_plugin``, or the 500 message Connect gives."""
+    _connector_versions: dict[str, str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
@@ -123,6 +124,16 @@ class Catalog:
 
     def connectors(self) -> list[Plugin]:
         return self.listed(connectors_only=True)
+
+    def connector_version(self, connector_class: str) -> str | None:
+        """The version of the connector plugin a class name or unique alias names, None if none does.
+
+        Remembered per name: statuses ask for it once per connector in every listing."""
+        known = self._connector_versions
+        if connector_class not in known:
+            matches = self.resolve(connector_class, self.connectors())
+            known[connector_class] = matches[0].version if len(matches) == 1 else None
+        return known[connector_class]
 
     def resolve(self, name: str, candidates: list[Plugin]) -> list[Plugin]:
         """Plugins whose class name or unique alias is ``name`` (Kafka's alias rules)."""

@@ -30,7 +30,7 @@ class ConnectorOps(LifecycleOps):
     """The connector resources of ConnectorsResource."""
 
     def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str | None], Plugin]:
-        infos = validate_config(self.catalog, self.settings, config, self.release)
+        infos = validate_config(self.catalog, self.settings, config, self.release, self.lookups)
         raise_if_invalid(infos)
         plugin = find_connector(self.catalog, str(config["connector.class"]))
         # Connect stores configs in HashMaps: reads come back in Java's hash order.
@@ -59,7 +59,7 @@ class ConnectorOps(LifecycleOps):
             entry: dict[str, Json] = {}
             for kind in expand:
                 if kind == "status":
-                    entry["status"] = connector.state_info()
+                    entry["status"] = self._state_info(connector)
                 elif kind == "info":
                     entry["info"] = connector.info()
             result[name] = entry
@@ -154,7 +154,7 @@ class ConnectorOps(LifecycleOps):
         found = self.connectors.get(connector)
         if found is None or found.status is None:
             raise NotFound(f"No status found for connector {connector}")
-        return found.state_info()
+        return self._state_info(found)
 
     @operation
     def list_connector_tasks(self, connector: str) -> list[dict[str, Json]]:
@@ -170,6 +170,6 @@ class ConnectorOps(LifecycleOps):
     def get_task_status(self, connector: str, task: int) -> dict[str, Json]:
         found = self.connectors.get(connector)
         match = next((t for t in found.tasks if t.id == task), None) if found else None
-        if match is None or match.status is None:
+        if found is None or match is None or match.status is None:
             raise NotFound(f"No status found for task {connector}-{task}")
-        return match.state_dict()
+        return self._task_state(found, match)

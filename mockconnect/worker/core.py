@@ -21,7 +21,8 @@ from mockconnect.release import Release, get_release
 from mockconnect.worker.catalog import Catalog, Plugin, builtin_catalog
 from mockconnect.worker.clock import Clock
 from mockconnect.worker.errors import Conflict, ConnectError, NotFound
-from mockconnect.worker.models import Connector, Json, State, Status
+from mockconnect.worker.models import Connector, Json, State, Status, Task
+from mockconnect.worker.plugin_keys import ConnectorLookups
 from mockconnect.worker.validation import WorkerSettings, find_connector
 
 
@@ -131,6 +132,8 @@ class ClusterCore:
         the same name (and type) starts with them, as on a real worker (DELETE does not remove them)."""
         self.loggers: dict[str, tuple[str | None, int | None]] = {}
         self.gone_workers: set[str] = set()
+        self.lookups = ConnectorLookups()
+        """The connector classes and versions this worker failed to load (4.1's CachedConnectors)."""
         self.restart_failures: dict[tuple[str, int | None], list[str]] = {}
         """Traces to fail with on the next restarts of a connector (task None) or task, in order."""
         self.rebalance: tuple[float, float, str] | None = None
@@ -150,6 +153,7 @@ class ClusterCore:
             for logger, level in self.release.default_loggers.items():
                 self.loggers[logger] = (level, None)
             self.gone_workers = set()
+            self.lookups = ConnectorLookups()
             self.restart_failures = {}
             self.rebalance = None
             self._timeline = []
@@ -240,6 +244,21 @@ class ClusterCore:
                 del self.restart_failures[(connector.name, task)]
             return self._status(State.FAILED, trace)
         return self._status(state)
+
+    def _state_info(self, connector: Connector) -> dict[str, Json]:
+        """ConnectorStateInfo as this release shows it: from 4.1 each status names the plugin's version."""
+        if not self.release.has("status_version"):
+            return connector.state_info()
+        return connector.state_info(True, self._plugin_version(connector))
+
+    def _task_state(self, connector: Connector, task: Task) -> dict[str, Json]:
+        if not self.release.has("status_version"):
+            return task.state_dict()
+        return task.state_dict(True, self._plugin_version(connector))
+
+    def _plugin_version(self, connector: Connector) -> str | None:
+        connector_class = connector.config.get("connector.class")
+        return None if connector_class is None else self.catalog.connector_version(connector_class)
 
     def _get(self, name: str, message: str) -> Connector:
         connector = self.connectors.get(name)

@@ -10,7 +10,8 @@ status for each class lives in one table in ``mockconnect.http.errors``, never h
     ├── Forbidden                     ConnectRestException(FORBIDDEN)
     ├── Conflict                      ConnectRestException(CONFLICT): leader or rebalance trouble
     ├── ServiceUnavailable            ConnectRestException(SERVICE_UNAVAILABLE)
-    └── ConfigProblem                 ConfigException (a 500 too)
+    ├── ConfigProblem                 ConfigException (a 500 too)
+    └── NullPointer                   NullPointerException (a 500 too)
 """
 
 from __future__ import annotations
@@ -52,3 +53,9 @@ class ConfigProblem(ConnectError):
     """Kafka's ConfigException escaping validation, e.g. a client override its type cannot parse."""
 
     java_class = "org.apache.kafka.common.config.ConfigException"
+
+
+class NullPointer(ConnectError):
+    """A Kafka bug: Java's NullPointerException, whose helpful message names what was null."""
+
+    java_class = "java.lang.NullPointerException"

@@ -90,7 +90,7 @@ class LifecycleOps(ClusterCore):
             for task in found.tasks
             if include_tasks and task.status is not None and (not only_failed or task.status.state is State.FAILED)
         ]
-        plan = found.state_info()
+        plan = self._state_info(found)
         if restart_connector:
             plan["connector"]["state"] = State.RESTARTING.value
             self._start_connector(found, tasks="keep", pending=State.RESTARTING)

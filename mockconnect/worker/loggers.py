@@ -65,6 +65,8 @@ class LoggerOps(ClusterCore):
         level = body.get("level")
         if level is None:
             raise BadRequest("Desired 'level' parameter was not specified in request.")
+        if level == "" and self.release.has("empty_log_level_illegal"):
+            raise ConnectError("Illegal null or empty Level name.")  # log4j2's Level.getLevel (4.1)
         log4j2 = self.release.has("log4j2_loggers")
         wanted = (level.strip() if log4j2 else level).upper()
         if wanted not in LOG_LEVELS:

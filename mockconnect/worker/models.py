@@ -38,6 +38,10 @@ class TargetState(str, Enum):
         return {"STARTED": State.RUNNING, "PAUSED": State.PAUSED, "STOPPED": State.STOPPED}[self.value]
 
 
+_UNVERSIONED = frozenset({State.UNASSIGNED, State.RESTARTING})
+"""States the herder writes to the status topic itself, without a plugin instance: no version (4.1)."""
+
+
 @dataclass(slots=True)
 class Status:
     """The status of a connector or task instance; ``trace`` only when it FAILED."""
@@ -46,9 +50,13 @@ class Status:
     worker_id: str
     trace: str | None = None
 
-    def to_dict(self) -> dict[str, Json]:
+    def to_dict(self, versioned: bool = False, version: str | None = None) -> dict[str, Json]:
+        """The wire shape; ``versioned`` (4.1, KIP-891) adds the plugin's ``version`` after ``worker_id``
+        (before any trace), explicitly null in the states the herder writes itself (UNASSIGNED, RESTARTING)."""
         # _value_ is .value without the enum descriptor (an expanded listing of 10,000 connectors reads it 40,000 times)
         body: dict[str, Json] = {"state": self.state._value_, "worker_id": self.worker_id}
+        if versioned:
+            body["version"] = None if self.state in _UNVERSIONED else version
         if self.trace:  # Connect omits null and empty traces (JsonInclude.NON_EMPTY)
             body["trace"] = self.trace
         return body
@@ -62,9 +70,9 @@ class Task:
     config: ConfigMap
     status: Status | None
 
-    def state_dict(self) -> dict[str, Json]:
+    def state_dict(self, versioned: bool = False, version: str | None = None) -> dict[str, Json]:
         assert self.status is not None
-        return {"id": self.id, **self.status.to_dict()}
+        return {"id": self.id, **self.status.to_dict(versioned, version)}
 
 
 @dataclass(slots=True)
@@ -91,13 +99,13 @@ class Connector:
         """ConnectorInfo: name, raw config, task ids, type."""
         return {"name": self.name, "config": dict(self.config), "tasks": self.task_ids(), "type": self.type}
 
-    def state_info(self) -> dict[str, Json]:
-        """ConnectorStateInfo, with only the tasks that have a status."""
+    def state_info(self, versioned: bool = False, version: str | None = None) -> dict[str, Json]:
+        """ConnectorStateInfo, with only the tasks that have a status; ``version`` is the plugin's."""
         assert self.status is not None
         return {
             "name": self.name,
-            "connector": self.status.to_dict(),
-            "tasks": [task.state_dict() for task in self.tasks if task.status is not None],
+            "connector": self.status.to_dict(versioned, version),
+            "tasks": [task.state_dict(versioned, version) for task in self.tasks if task.status is not None],
             "type": self.type,
         }
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
+from mockconnect.worker import versions
 from mockconnect.worker.core import ClusterCore
 from mockconnect.worker.errors import BadRequest, ConnectError, NotFound
 from mockconnect.worker.models import Json
@@ -16,7 +18,9 @@ class PluginOps(ClusterCore):
     def list_connector_plugins(self, connectors_only: bool = True) -> list[dict[str, Any]]:
         return [plugin.info() for plugin in self.catalog.listed(connectors_only)]
 
-    def get_connector_config_def(self, plugin: str) -> list[dict[str, Json]]:
+    def get_connector_config_def(self, plugin: str, version: str | None = None) -> list[dict[str, Json]]:
+        """The plugin's config keys; from 4.1 (KIP-891) of the installed version ``version`` names (a Maven
+        version or range; None or ``latest``: the newest), before 4.1 ``version`` is ignored."""
         matches = self.catalog.resolve(plugin, list(self.catalog.plugins))
         if len({match.cls for match in matches}) != 1:
             other = self.catalog.other_classes.get(plugin)
@@ -29,11 +33,26 @@ class PluginOps(ClusterCore):
                 raise ConnectError(other)
             raise NotFound(f"Unknown plugin {plugin}.")
         found = matches[0]
+        versioned = self.release.has("plugin_versions")
+        if versioned and version is not None:
+            self._check_version(found.cls, version)
         keys = {key.name: key for key in found.config}
         if found.is_connector:  # framework keys the plugin does not define itself come after its own
             for key in self.catalog.framework[found.type]:
+                if versioned and key.name == "connector.plugin.version":  # defaults to the plugin's latest
+                    key = replace(key, default_value=found.version)
                 keys.setdefault(key.name, key)
         return [key.info() for key in keys.values()]
+
+    def _check_version(self, plugin_class: str, version: str) -> None:
+        """ConnectorPluginsResource: a range that is none is 400, as is one no installed version is in."""
+        try:
+            wanted = versions.requirement(version)
+        except versions.InvalidVersionSpecification as exc:
+            raise BadRequest(f"Invalid version specification: {version}") from exc
+        installed = [p.version for p in self.catalog.plugins if p.cls == plugin_class]
+        if wanted is not None and not any(wanted.contains(v) for v in installed):
+            raise BadRequest(versions.not_found(plugin_class, wanted, installed))
 
     def validate_connector_config(self, plugin: str, config: dict[str, str | None] | None) -> dict[str, Json]:
         if config is None:
@@ -47,7 +66,7 @@ class PluginOps(ClusterCore):
             if not included.endswith(requested):
                 raise BadRequest(f"Included connector type {connector_class} does not match request type {plugin}")
         try:
-            return validate_config(self.catalog, self.settings, config, self.release)
+            return validate_config(self.catalog, self.settings, config, self.release, self.lookups)
         except ConnectError as exc:
             # ConnectorPluginsResource does not unwrap the ExecutionException: every failure is a 500
             # whose message is the cause's Java toString.

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from mockconnect.release import Release, get_release
-from mockconnect.worker import javamap
+from mockconnect.worker import javamap, plugin_keys
 from mockconnect.worker.catalog import Catalog, Plugin
 from mockconnect.worker.configdef import ConfigException, ConfigKey, ConfigValue, validate_keys
 from mockconnect.worker.errors import BadRequest, ConfigProblem, ConnectError
@@ -26,6 +26,8 @@ class WorkerSettings:
 
     group_id: str = "connect-cluster"
     exactly_once_source_enabled: bool = False
+    converters: plugin_keys.Converters = field(default_factory=plugin_keys.Converters)
+    """The worker's key, value and header converters: validate's defaults for a connector's (4.1)."""
 
 
 def find_connector(catalog: Catalog, connector_class: str) -> Plugin:
@@ -112,9 +114,14 @@ def _enriched_keys(
     props: Mapping[str, str | None],
     checks: dict[str, Callable[[object], None]],
     release: Release,
+    late: dict[str, list[str]] | None = None,
 ) -> list[ConfigKey]:
-    """ConnectorConfig.enrich: keys for every transformation and predicate alias in ``props``."""
+    """ConnectorConfig.enrich: keys for every transformation and predicate alias in ``props``.
+
+    From 4.1 each alias also has a ``plugin.version`` key after its type; a version of the plugin that is
+    not installed is an error on both (put in ``late``), and the plugin's own keys are then left out."""
     keys: list[ConfigKey] = []
+    versioned = release.has("plugin_versions")
     for config, group_name, plugin_type, java_kind in _ENRICHABLE:
         raw = props.get(config)
         aliases = [] if raw is None or not raw.strip() else re.split(r"\s*,\s*", raw.strip())
@@ -143,13 +150,27 @@ def _enriched_keys(
                 checks[type_key.name] = negate
             type_value = props.get(type_key.name)
             matches = catalog.resolve(type_value.strip(), candidates) if type_value else []
+            if versioned:
+                version, problem = (None, None)
+                if matches:
+                    version, problem = plugin_keys.alias_version_problem(
+                        catalog, matches[0], props.get(prefix + "plugin.version")
+                    )
+                version_key = plugin_keys.alias_version_key(prefix, alias, group, plugin_type, java_kind, version)
+                keys.append(replace(version_key, recommended=() if version is None else (version,)))
+                checks[version_key.name] = plugin_keys.version_check(version_key.name)
+                if problem is not None and late is not None:
+                    late.setdefault(type_key.name, []).append(problem)
+                    late.setdefault(version_key.name, []).append(problem)
+                    continue
             if not matches:
                 continue
             own = list(matches[0].config)
             if plugin_type == "transformation":  # the implicit keys mask the plugin's own of that name
                 own = [*_PREDICATE_KEYS, *(k for k in own if k.name not in ("predicate", "negate"))]
             own.sort(key=ConfigKey.sort_key)
-            keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=1))
+            first = 2 if versioned else 1
+            keys.extend(key.embedded(prefix, group, order) for order, key in enumerate(own, start=first))
     return keys
 
 
@@ -178,55 +199,63 @@ def _negate_check(props: Mapping[str, str | None], prefix: str) -> Callable[[obj
 
 
 def validate_config(
-    catalog: Catalog, settings: WorkerSettings, props: Mapping[str, str | None], release: Release | None = None
+    catalog: Catalog,
+    settings: WorkerSettings,
+    props: Mapping[str, str | None],
+    release: Release | None = None,
+    lookups: plugin_keys.ConnectorLookups | None = None,
 ) -> dict[str, Json]:
-    """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError."""
+    """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError.
+
+    From 4.1 (KIP-891) the connector is loaded in the version ``connector.plugin.version`` asks for,
+    through the worker's memory of failed loads (``lookups``), and its plugin versions are validated."""
     release = release or get_release()
     connector_class = props.get("connector.class")
     if connector_class is None:
         raise BadRequest(
             f"Connector config {javamap.to_string(javamap.hash_ordered(props, copied=True))} contains no connector type"
         )
-    plugin = find_connector(catalog, connector_class)
+    versioned = release.has("plugin_versions")
+    if versioned:
+        try:
+            plugin = (lookups or plugin_keys.ConnectorLookups()).load(
+                catalog, connector_class, props, release, find_connector
+            )
+        except plugin_keys.VersionMismatch as mismatch:
+            return _mismatch_infos(catalog, connector_class, props, mismatch)
+    else:
+        plugin = find_connector(catalog, connector_class)
     if plugin.type == "sink" and release.has("sink_config_exception"):
         _throw_sink_problem(props)
     checks: dict[str, Callable[[object], None]] = {}
-    framework_keys = [*catalog.framework[plugin.type], *_enriched_keys(catalog, props, checks, release)]
+    late: dict[str, list[str]] = {}
+    base = list(catalog.framework[plugin.type])
+    recommenders: dict[str, plugin_keys.Recommender] = {}
+    if versioned:
+        base, recommenders = plugin_keys.framework(catalog, plugin, props, settings.converters)
+        checks.update((k.name, plugin_keys.version_check(k.name)) for k in base if k.name.endswith(".plugin.version"))
+    framework_keys = [*base, *_enriched_keys(catalog, props, checks, release, late)]
     classes = class_resolver(catalog)
     framework = validate_keys(framework_keys, props, classes, checks)
+    plugin_keys.recommend(framework, recommenders)
+    unloaded = _check_converter_versions(catalog, props, framework, late) if versioned else set()
+    for name, problems in late.items():
+        framework[name].errors.extend(problems)
     if plugin.type == "sink":
         _check_sink(props, framework, settings)
     else:
         _check_source(props, framework, settings, plugin)
-    undefined: dict[str, ConfigValue] = {}
-    for name, value in props.items():
-        if value is None:
-            target = framework.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
-            target.errors.append(NULL_VALUE)
-    defined = {key.name for key in framework_keys}
-    # A value a check added for a key no ConfigDef defines (consumer.override.group.id) is listed too.
-    undefined.update((name, value) for name, value in framework.items() if name not in defined)
-    # They share a HashMap with the framework's values, and come out in its order.
-    in_map = javamap.hash_ordered(dict.fromkeys([*framework, *undefined]))
-    undefined = {name: undefined[name] for name in in_map if name in undefined}
+    undefined = _undefined(props, framework, framework_keys)
     own = validate_keys(list(plugin.config), props, classes)
+    if versioned:  # a plugin's own copy of framework keys (Mirror's) recommends nothing
+        plugin_keys.recommend(own, plugin_keys.recommenders(None, None))
 
     keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
     keys.update((k.name, k) for k in plugin.config)
-    values = {**framework, **own}
-    configs: list[dict[str, Json]] = []
-    error_count = 0
-    for name, undefined_value in undefined.items():
-        if name not in keys:
-            configs.append({"definition": None, "value": undefined_value.info(None)})
-            error_count += len(undefined_value.errors)
     groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
-    for key in keys.values():
-        result = values.get(key.name)
-        configs.append({"definition": key.info(), "value": result.info(key) if result else None})
-        error_count += len(result.errors) if result else 0
+    configs, error_count = _config_infos(keys, {**framework, **own}, undefined)
     if release.has("converter_validation"):
-        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes)
+        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes, unloaded)
         configs.extend(converters)
         groups.extend(group for group in converter_groups if group not in groups)
         error_count += converter_errors
@@ -236,21 +265,108 @@ def validate_config(
     return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
 
 
+def _undefined(
+    props: Mapping[str, str | None], values: dict[str, ConfigValue], defined_keys: list[ConfigKey]
+) -> dict[str, ConfigValue]:
+    """addNullValuedErrors, and the values no key defines, in the HashMap order they share with the rest."""
+    undefined: dict[str, ConfigValue] = {}
+    for name, value in props.items():
+        if value is None:
+            target = values.get(name) or undefined.setdefault(name, ConfigValue(name, None, [], []))
+            target.errors.append(NULL_VALUE)
+    defined = {key.name for key in defined_keys}
+    # A value a check added for a key no ConfigDef defines (consumer.override.group.id) is listed too.
+    undefined.update((name, value) for name, value in values.items() if name not in defined)
+    # They share a HashMap with the framework's values, and come out in its order.
+    in_map = javamap.hash_ordered(dict.fromkeys([*values, *undefined]))
+    return {name: undefined[name] for name in in_map if name in undefined}
+
+
+def _config_infos(
+    keys: Mapping[str, ConfigKey], values: Mapping[str, ConfigValue], undefined: Mapping[str, ConfigValue]
+) -> tuple[list[dict[str, Json]], int]:
+    """AbstractHerder.generateResult: values no key defines first, then every key with its value."""
+    configs: list[dict[str, Json]] = []
+    error_count = 0
+    for name, undefined_value in undefined.items():
+        if name not in keys:
+            configs.append({"definition": None, "value": undefined_value.info(None)})
+            error_count += len(undefined_value.errors)
+    for key in keys.values():
+        result = values.get(key.name)
+        configs.append({"definition": key.info(), "value": result.info(key) if result else None})
+        error_count += len(result.errors) if result else 0
+    return configs, error_count
+
+
+def _mismatch_infos(
+    catalog: Catalog, connector_class: str, props: Mapping[str, str | None], mismatch: plugin_keys.VersionMismatch
+) -> dict[str, Json]:
+    """invalidVersionedConnectorValidation (4.1): no installed version of the connector is the one asked
+    for, so only ConnectorConfig's own keys are validated, and the connector class and version carry
+    the error."""
+    sink_names = {key.name for key in catalog.framework.get("sink", ())}
+    common = [
+        replace(key, default_value=mismatch.plugin.version) if key.name == plugin_keys.CONNECTOR_VERSION else key
+        for key in catalog.framework[mismatch.plugin.type]
+        if key.name in sink_names or not sink_names
+    ]
+    checks = {plugin_keys.CONNECTOR_VERSION: plugin_keys.version_check(plugin_keys.CONNECTOR_VERSION)}
+    values = validate_keys(common, props, class_resolver(catalog), checks)
+    plugin_keys.recommend(values, plugin_keys.recommenders(None, None))
+    values["connector.class"].errors.append(mismatch.message)
+    values[plugin_keys.CONNECTOR_VERSION].errors.append(mismatch.message)
+    values[plugin_keys.CONNECTOR_VERSION].recommended_values = [v for v in mismatch.available if v is not None]
+    undefined = _undefined(props, values, common)
+    configs, error_count = _config_infos({key.name: key for key in common}, values, undefined)
+    groups = list(dict.fromkeys(key.group for key in common if key.group is not None))
+    return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
+
+
+def _check_converter_versions(
+    catalog: Catalog, props: Mapping[str, str | None], values: dict[str, ConfigValue], late: dict[str, list[str]]
+) -> set[str]:
+    """A converter the connector names in a version not installed: an error on the converter and its
+    version, and its own configs are not validated. Returns those converter keys."""
+    unloaded: set[str] = set()
+    for config, plugin_type in plugin_keys.CONVERTERS.items():
+        chosen, version = values.get(config), values.get(f"{config}.plugin.version")
+        if props.get(config) is None or chosen is None or not isinstance(chosen.value, str) or version is None:
+            continue
+        candidates = [p for p in catalog.plugins if p.cls == chosen.value and p.type == plugin_type]
+        _, problem = (
+            plugin_keys.alias_version_problem(
+                catalog, candidates[0], None if version.value is None else str(version.value)
+            )
+            if candidates
+            else (None, None)
+        )
+        if problem is not None:
+            late.setdefault(config, []).append(problem)
+            late.setdefault(f"{config}.plugin.version", []).append(problem)
+            unloaded.add(config)
+    return unloaded
+
+
 _CONVERTERS = (("key.converter", "key", "converter"), ("value.converter", "value", "converter"))
 _HEADER_CONVERTER = ("header.converter", "header", "header_converter")
 
 
 def _converter_infos(
-    catalog: Catalog, props: Mapping[str, str | None], classes: Callable[[str], str | None]
+    catalog: Catalog,
+    props: Mapping[str, str | None],
+    classes: Callable[[str], str | None],
+    unloaded: set[str] | frozenset[str] = frozenset(),
 ) -> tuple[list[dict[str, Json]], list[str], int]:
     """The converters' own configs, prefixed (3.8, KIP-1040 era): each converter set in the config is
-    validated with its prefixed properties and ``converter.type``, listed in HashMap order."""
+    validated with its prefixed properties and ``converter.type``, listed in HashMap order (not those
+    ``unloaded``: named in a version that is not installed)."""
     entries: list[dict[str, Json]] = []
     groups: list[str] = []
     errors = 0
     for prefix, converter_type, plugin_type in (*_CONVERTERS, _HEADER_CONVERTER):
         named = props.get(prefix)
-        if not named:
+        if not named or prefix in unloaded:
             continue
         found = [p for p in catalog.resolve(named.strip(), list(catalog.plugins)) if p.type == plugin_type]
         if len({p.cls for p in found}) != 1:

@@ -15,10 +15,12 @@ from pathlib import Path
 import pytest
 
 from mockconnect import create_app
+from mockconnect.mock.state import MockState
+from mockconnect.release import get_release
+from mockconnect.worker.cluster import ConnectCluster
 
-RECORDED = json.loads(
-    (Path(__file__).parents[1] / "live" / "recorded" / "kafka-3.7.0" / "client-overrides.json").read_text()
-)
+RECORDINGS = Path(__file__).parents[1] / "live" / "recorded"
+RECORDED = json.loads((RECORDINGS / "kafka-3.7.0" / "client-overrides.json").read_text())
 
 
 @pytest.mark.parametrize("answer", RECORDED["answers"], ids=lambda a: json.dumps(a["config"])[-60:])
@@ -26,6 +28,21 @@ def test_validate_with_client_overrides_answers_as_the_real_worker_did(answer: d
     client = create_app().test_client()
     got = client.put(f"/connector-plugins/{answer['plugin']}/config/validate", json=answer["config"])
     assert (got.status_code, got.get_json()) == (answer["status"], answer["body"])
+
+
+@pytest.mark.parametrize("version", ["4.1.2"])
+def test_validate_with_client_overrides_answers_as_the_release_s_real_worker_did(version: str) -> None:
+    """The same requests of a later release's recording (4.1: plugin versions and the worker's converters
+    among the framework keys)."""
+    recorded = json.loads((RECORDINGS / f"kafka-{version}" / "client-overrides.json").read_text())
+    differences = []
+    for answer in recorded["answers"]:
+        client = create_app(MockState(ConnectCluster(release=get_release(version)))).test_client()
+        got = client.put(f"/connector-plugins/{answer['plugin']}/config/validate", json=answer["config"])
+        if (got.status_code, got.get_json()) != (answer["status"], answer["body"]):
+            differences.append(json.dumps(answer["config"])[-80:])
+    assert len(recorded["answers"]) == 11
+    assert differences == []
 
 
 def test_the_recording_has_listed_overrides_and_a_refused_one() -> None:
