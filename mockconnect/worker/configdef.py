@@ -179,8 +179,26 @@ class ConfigKey:
             recommended=tuple(spec.get("recommended_values", ())),
         )
 
-    def info(self) -> dict[str, Json]:
-        """The ConfigKeyInfo wire shape, in Jackson's field order."""
+    def info(self, order_in_group: bool = False) -> dict[str, Json]:
+        """The ConfigKeyInfo wire shape, in Jackson's field order.
+
+        Kafka 4.2 renamed the last field, ``order``, to ``order_in_group`` and serialises it right
+        after ``group`` (``order_in_group=True``); the value is the same.
+        """
+        if order_in_group:
+            return {
+                "name": self.name,
+                "type": self.type,
+                "required": self.required,
+                "default_value": self.default_value,
+                "importance": self.importance,
+                "documentation": self.documentation,
+                "group": self.group,
+                "order_in_group": self.order,
+                "width": self.width,
+                "display_name": self.display_name,
+                "dependents": list(self.dependents),
+            }
         return {
             "name": self.name,
             "type": self.type,

@@ -33,7 +33,8 @@ class PluginOps(ClusterCore):
         if found.is_connector:  # framework keys the plugin does not define itself come after its own
             for key in self.catalog.framework[found.type]:
                 keys.setdefault(key.name, key)
-        return [key.info() for key in keys.values()]
+        order_in_group = self.release.has("config_order_in_group")
+        return [key.info(order_in_group) for key in keys.values()]
 
     def validate_connector_config(self, plugin: str, config: dict[str, str | None] | None) -> dict[str, Json]:
         if config is None:
