@@ -23,7 +23,7 @@ from flask.testing import FlaskClient
 
 from mockconnect import create_app
 from mockconnect.mock.state import MockState
-from mockconnect.record.build import config_keys
+from mockconnect.record.build import config_keys, own_config
 from mockconnect.release import Release, get_release, known_releases
 from mockconnect.worker.catalog import builtin_catalog
 from mockconnect.worker.cluster import ConnectCluster
@@ -244,6 +244,10 @@ def test_mockconnect_record_reads_order_in_group_as_the_catalogs_order() -> None
     assert keys is not None
     assert [key["order"] for key in keys] == [key["order_in_group"] for key in answer]
     assert all("order_in_group" not in key for key in keys)
+    source = config_keys(probes("4.2.2")["plugins.config.FileStreamSource"]["response"]["body_json"])
+    assert source is not None
+    own = own_config(source, builtin_catalog("4.2.2").framework["source"])
+    assert [key["name"] for key in own] == ["file", "topic", "batch.size"]  # the framework keys recognised
 
 
 # -- "contains no connector type" -------------------------------------------------------------------------
