@@ -46,7 +46,6 @@ def client_override_infos(
     props: Mapping[str, str | None],
     resolve: Callable[[str], str | None],
     version: str | None = None,
-    order_in_group: bool = False,
 ) -> tuple[list[dict[str, Json]], list[str]]:
     """The ConfigInfo entries and groups the overrides add, merged producer, consumer, admin.
 
@@ -78,7 +77,7 @@ def client_override_infos(
                 value = raw
             elif key.group is not None and key.group not in groups:
                 groups.append(key.group)
-            definition = None if key is None else {**key.info(order_in_group), "name": prefix + name}
+            definition = None if key is None else {**key.info(), "name": prefix + name}
             result = ConfigValue(prefix + name, value, [], [])
             entries.append({"definition": definition, "value": result.info(key)})
     merged = [entry for client in ("producer", "consumer", "admin") for entry in infos.get(client, [])]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from mockconnect.worker.configdef import infos_order_in_group, order_in_group
 from mockconnect.worker.core import ClusterCore
 from mockconnect.worker.errors import BadRequest, ConnectError, NotFound
 from mockconnect.worker.models import Json
@@ -33,8 +34,10 @@ class PluginOps(ClusterCore):
         if found.is_connector:  # framework keys the plugin does not define itself come after its own
             for key in self.catalog.framework[found.type]:
                 keys.setdefault(key.name, key)
-        order_in_group = self.release.has("config_order_in_group")
-        return [key.info(order_in_group) for key in keys.values()]
+        definitions = [key.info() for key in keys.values()]
+        if self.release.has("config_order_in_group"):
+            return [order_in_group(definition) for definition in definitions]
+        return definitions
 
     def validate_connector_config(self, plugin: str, config: dict[str, str | None] | None) -> dict[str, Json]:
         if config is None:
@@ -48,7 +51,7 @@ class PluginOps(ClusterCore):
             if not included.endswith(requested):
                 raise BadRequest(f"Included connector type {connector_class} does not match request type {plugin}")
         try:
-            return validate_config(self.catalog, self.settings, config, self.release)
+            infos = validate_config(self.catalog, self.settings, config, self.release)
         except ConnectError as exc:
             # ConnectorPluginsResource does not unwrap the ExecutionException: every failure is a 500
             # whose message is the cause's Java toString.
@@ -56,3 +59,4 @@ class PluginOps(ClusterCore):
             if isinstance(exc, BadRequest):
                 java_class = "org.apache.kafka.connect.runtime.rest.errors.BadRequestException"
             raise ConnectError(f"{java_class}: {exc.message}") from exc
+        return infos_order_in_group(infos) if self.release.has("config_order_in_group") else infos

@@ -223,17 +223,16 @@ def validate_config(
             configs.append({"definition": None, "value": undefined_value.info(None)})
             error_count += len(undefined_value.errors)
     groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
-    order_in_group = release.has("config_order_in_group")
     for key in keys.values():
         result = values.get(key.name)
-        configs.append({"definition": key.info(order_in_group), "value": result.info(key) if result else None})
+        configs.append({"definition": key.info(), "value": result.info(key) if result else None})
         error_count += len(result.errors) if result else 0
     if release.has("converter_validation"):
-        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes, order_in_group)
+        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes)
         configs.extend(converters)
         groups.extend(group for group in converter_groups if group not in groups)
         error_count += converter_errors
-    overrides, override_groups = client_override_infos(plugin.type, props, classes, release.version, order_in_group)
+    overrides, override_groups = client_override_infos(plugin.type, props, classes, release.version)
     configs.extend(overrides)
     groups.extend(group for group in override_groups if group not in groups)
     return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
@@ -244,10 +243,7 @@ _HEADER_CONVERTER = ("header.converter", "header", "header_converter")
 
 
 def _converter_infos(
-    catalog: Catalog,
-    props: Mapping[str, str | None],
-    classes: Callable[[str], str | None],
-    order_in_group: bool = False,
+    catalog: Catalog, props: Mapping[str, str | None], classes: Callable[[str], str | None]
 ) -> tuple[list[dict[str, Json]], list[str], int]:
     """The converters' own configs, prefixed (3.8, KIP-1040 era): each converter set in the config is
     validated with its prefixed properties and ``converter.type``, listed in HashMap order."""
@@ -275,7 +271,7 @@ def _converter_infos(
             if value is not None:
                 value = {**value, "name": name}
                 errors += len(value["errors"])
-            entries.append({"definition": {**key.info(order_in_group), "name": name}, "value": value})
+            entries.append({"definition": {**key.info(), "name": name}, "value": value})
     return entries, groups, errors
 
 
