@@ -33,6 +33,8 @@ RECORDINGS = Path(__file__).resolve().parents[1] / "live" / "recorded"
 VERSIONS = ("4.2.2", "4.3.2", "4.4.0")
 ADDED_IN_4_2 = frozenset({"config_order_in_group", "connector_type_message_without_config"})
 """The features this branch gives 4.2 and later (4.3 and 4.4 add none that do not rest on 4.1's)."""
+JACKSON = {"4.2.2": "jackson_2_21", "4.3.2": "jackson_2_21_7", "4.4.0": "jackson_2_21_7"}
+"""The Jackson dialect each release's jars call for (``mockconnect/http/jackson.py``, ``DIALECTS``)."""
 
 
 def _stand_in(version: str) -> Release:
@@ -43,7 +45,7 @@ def _stand_in(version: str) -> Release:
         version=version,
         commit=root["commit"],
         contract=f"releases/kafka-connect-{version}.yaml",
-        features=base.features | ADDED_IN_4_2,
+        features=base.features | ADDED_IN_4_2 | {JACKSON[version]},
     )
 
 
