@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fidelity.test_jackson_bodies import replay as replay_corpus
 from flask.testing import FlaskClient
 
 from mockconnect import create_app
@@ -297,6 +298,16 @@ def test_patching_connector_class_away_is_refused_without_the_config(version: st
     assert send(web, create)[0] == 201
     probe = recording["rel.patch.remove-class"]
     assert send(web, probe) == expected(probe)
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_the_body_corpus_is_answered_as_recorded(version: str) -> None:
+    """The 1,794 bodies of ``jackson-bodies.json`` through validate, create and offsets: Jackson's texts
+    (the release's dialect) and the worker's, 18 of them "contains no connector type" without the config."""
+    pairs = replay_corpus(get_release(version), recorded(version, "jackson-bodies.json"))
+    assert len(pairs) == 1794
+    assert [(answer["status"], answer["message"]) for answer, _ in pairs] == [mine for _, mine in pairs]
+    assert sum("Connector config contains no connector type" in str(answer["message"]) for answer, _ in pairs) == 18
 
 
 # -- start-up loggers -------------------------------------------------------------------------------------
