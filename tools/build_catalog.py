@@ -107,9 +107,20 @@ def _startup_loggers(recorded: Path, probes: dict[str, Any], version: str) -> li
     return sorted(set(everything) - CREATED_BY_PROBES - {"root"})
 
 
+def _catalog_key(key: dict[str, Any]) -> dict[str, Any]:
+    """A recorded ConfigKeyInfo with the catalog format's field names: Kafka 4.2 renamed ``order`` to
+    ``order_in_group`` on the wire (and moved it after ``group``); the catalog keeps ``order`` last."""
+    if "order_in_group" not in key:
+        return key
+    renamed = {name: value for name, value in key.items() if name != "order_in_group"}
+    renamed["order"] = key["order_in_group"]
+    return renamed
+
+
 def build(recorded: Path) -> dict[str, Any]:
     plugins = json.loads((recorded / "plugins.json").read_text())
-    configs = json.loads((recorded / "plugin-configs.json").read_text())
+    recorded_configs = json.loads((recorded / "plugin-configs.json").read_text())
+    configs = {cls: [_catalog_key(key) for key in keys] for cls, keys in recorded_configs.items()}
     probes = {p["name"]: p for p in json.loads((recorded / "probes.json").read_text())}
     framework = {}
     for kind, sample in (("source", "FileStreamSourceConnector"), ("sink", "FileStreamSinkConnector")):

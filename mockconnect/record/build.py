@@ -47,6 +47,8 @@ def _config_key(item: Any) -> dict[str, Any] | None:
         return None
     if not isinstance(item.get("required"), bool) or not isinstance(item.get("default_value"), (str, type(None))):
         return None
+    if "order" not in item and "order_in_group" in item:  # Kafka 4.2 renamed the field
+        item = {**item, "order": item["order_in_group"]}
     key = {field: item[field] for field in CONFIG_KEY_FIELDS[:5]}
     key.update((field, item[field]) for field in CONFIG_KEY_FIELDS[5:] if field in item and _fits(field, item[field]))
     return key

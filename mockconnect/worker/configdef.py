@@ -180,7 +180,7 @@ class ConfigKey:
         )
 
     def info(self) -> dict[str, Json]:
-        """The ConfigKeyInfo wire shape, in Jackson's field order."""
+        """The ConfigKeyInfo wire shape, in Jackson's field order (to Kafka 4.1; see :func:`order_in_group`)."""
         return {
             "name": self.name,
             "type": self.type,
@@ -291,3 +291,24 @@ def validate_keys(
             except ConfigException as exc:
                 result.errors.append(str(exc))
     return results
+
+
+def order_in_group(definition: Mapping[str, Json]) -> dict[str, Json]:
+    """A ConfigKeyInfo as Kafka 4.2 and later write it: ``order`` is named ``order_in_group`` and comes
+    right after ``group`` (the value is the same)."""
+    shaped: dict[str, Json] = {}
+    for name, value in definition.items():
+        if name != "order":
+            shaped[name] = value
+        if name == "group":
+            shaped["order_in_group"] = definition["order"]
+    return shaped
+
+
+def infos_order_in_group(infos: Mapping[str, Json]) -> dict[str, Json]:
+    """A ConfigInfos answer (validate) with every definition in the 4.2 shape (:func:`order_in_group`)."""
+    shaped = [
+        {**entry, "definition": None if entry["definition"] is None else order_in_group(entry["definition"])}
+        for entry in infos["configs"]
+    ]
+    return {**infos, "configs": shaped}

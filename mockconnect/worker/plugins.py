@@ -6,6 +6,7 @@ from dataclasses import replace
 from typing import Any
 
 from mockconnect.worker import versions
+from mockconnect.worker.configdef import infos_order_in_group, order_in_group
 from mockconnect.worker.core import ClusterCore
 from mockconnect.worker.errors import BadRequest, ConnectError, NotFound
 from mockconnect.worker.models import Json
@@ -42,7 +43,10 @@ class PluginOps(ClusterCore):
                 if versioned and key.name == "connector.plugin.version":  # defaults to the plugin's latest
                     key = replace(key, default_value=found.version)
                 keys.setdefault(key.name, key)
-        return [key.info() for key in keys.values()]
+        definitions = [key.info() for key in keys.values()]
+        if self.release.has("config_order_in_group"):
+            return [order_in_group(definition) for definition in definitions]
+        return definitions
 
     def _check_version(self, plugin_class: str, version: str) -> None:
         """ConnectorPluginsResource: a range that is none is 400, as is one no installed version is in."""
@@ -66,7 +70,7 @@ class PluginOps(ClusterCore):
             if not included.endswith(requested):
                 raise BadRequest(f"Included connector type {connector_class} does not match request type {plugin}")
         try:
-            return validate_config(self.catalog, self.settings, config, self.release, self.lookups)
+            infos = validate_config(self.catalog, self.settings, config, self.release, self.lookups)
         except ConnectError as exc:
             # ConnectorPluginsResource does not unwrap the ExecutionException: every failure is a 500
             # whose message is the cause's Java toString.
@@ -74,3 +78,4 @@ class PluginOps(ClusterCore):
             if isinstance(exc, BadRequest):
                 java_class = "org.apache.kafka.connect.runtime.rest.errors.BadRequestException"
             raise ConnectError(f"{java_class}: {exc.message}") from exc
+        return infos_order_in_group(infos) if self.release.has("config_order_in_group") else infos

@@ -212,6 +212,8 @@ def validate_config(
     release = release or get_release()
     connector_class = props.get("connector.class")
     if connector_class is None:
+        if release.has("connector_type_message_without_config"):  # 4.2: the config is no longer quoted
+            raise BadRequest("Connector config contains no connector type")
         raise BadRequest(
             f"Connector config {javamap.to_string(javamap.hash_ordered(props, copied=True))} contains no connector type"
         )
