@@ -1,20 +1,12 @@
-"""Kafka 4.2.2, 4.3.2 and 4.4.0 as far as they do not rest on 4.1's rules: ``order_in_group``, the
-short "contains no connector type", and each release's data (plugin and client definitions, start-up
-loggers), every check against that release's recorded answers (``tests/live/recorded/kafka-<v>/``).
-
-4.1.2's rules (statuses with ``version``, ``?version=``, ``*.plugin.version`` keys and the converter
-values validate fills in) are on another branch, and these releases have no ``release.json`` yet. Until
-they do, the tests register a stand-in: 4.0.2's release with the version's commit, contract and the
-features 4.2 adds. The parts of a recorded answer that 4.1's rules shape are left out of the
-comparisons, by name (:func:`_outside_4_1`).
+"""Kafka 4.2.2, 4.3.2 and 4.4.0: ``order_in_group``, the short "contains no connector type", and each
+release's data (plugin and client definitions, start-up loggers), every check against that release's
+recorded answers (``tests/live/recorded/kafka-<v>/``), whole answers and their field order.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -25,44 +17,12 @@ from flask.testing import FlaskClient
 from mockconnect import create_app
 from mockconnect.mock.state import MockState
 from mockconnect.record.build import config_keys, own_config
-from mockconnect.release import Release, get_release, known_releases
+from mockconnect.release import get_release
 from mockconnect.worker.catalog import builtin_catalog
 from mockconnect.worker.cluster import ConnectCluster
-from mockconnect.worker.overrides import client_configs
 
 RECORDINGS = Path(__file__).resolve().parents[1] / "live" / "recorded"
 VERSIONS = ("4.2.2", "4.3.2", "4.4.0")
-ADDED_IN_4_2 = frozenset({"config_order_in_group", "connector_type_message_without_config"})
-"""The features this branch gives 4.2 and later (4.3 and 4.4 add none that do not rest on 4.1's)."""
-JACKSON = {"4.2.2": "jackson_2_21", "4.3.2": "jackson_2_21_7", "4.4.0": "jackson_2_21_7"}
-"""The Jackson dialect each release's jars call for (``mockconnect/http/jackson.py``, ``DIALECTS``)."""
-
-
-def _stand_in(version: str) -> Release:
-    base = get_release("4.0.2")
-    root = json.loads((RECORDINGS / f"kafka-{version}" / "root.json").read_text())
-    return dataclasses.replace(
-        base,
-        version=version,
-        commit=root["commit"],
-        contract=f"releases/kafka-connect-{version}.yaml",
-        features=base.features | ADDED_IN_4_2 | {JACKSON[version]},
-    )
-
-
-@pytest.fixture(scope="module", autouse=True)
-def releases() -> Iterator[None]:
-    """Make 4.2.2, 4.3.2 and 4.4.0 known releases for this module's tests, then forget them."""
-    known = known_releases()
-    added = [version for version in VERSIONS if version not in known]
-    for version in added:
-        known[version] = _stand_in(version)
-    yield
-    for version in added:
-        del known[version]
-    _READERS.clear()
-    builtin_catalog.cache_clear()
-    client_configs.cache_clear()
 
 
 def recorded(version: str, name: str) -> Any:
@@ -106,27 +66,8 @@ def expected(probe: dict[str, Any]) -> tuple[int, Any]:
     return probe["response"]["status"], probe["response"]["body_json"]
 
 
-_EMBEDDED = re.compile(r"^(transforms|predicates)\.[^.]+\.(?!type$)")
-
-
 def _name(entry: dict[str, Any]) -> str:
     return str((entry["definition"] or entry["value"])["name"])
-
-
-def _outside_4_1(answer: dict[str, Any]) -> dict[str, Any]:
-    """A ConfigInfos answer without what 4.1's rules decide: the converter keys (4.1 fills their values
-    and defaults from the worker), every ``*.plugin.version`` key, and the positions of a transform's
-    or predicate's own keys (4.1 puts ``plugin.version`` after ``type``, shifting the rest by one)."""
-    configs = []
-    for entry in answer["configs"]:
-        name = _name(entry)
-        if name in ("key.converter", "value.converter", "header.converter") or name.endswith(".plugin.version"):
-            continue
-        definition = entry["definition"]
-        if definition is not None and _EMBEDDED.match(name):
-            definition = {k: (None if k in ("order", "order_in_group") else v) for k, v in definition.items()}
-        configs.append({"definition": definition, "value": entry["value"]})
-    return {**answer, "configs": configs}
 
 
 def _field_orders(answer: dict[str, Any]) -> list[list[str]]:
@@ -187,7 +128,7 @@ def _validate_cases() -> list[tuple[str, str]]:
 
 
 @pytest.mark.parametrize(("version", "case"), _validate_cases())
-def test_validate_answers_are_the_recorded_ones_outside_4_1s_keys(version: str, case: str) -> None:
+def test_validate_answers_are_the_recorded_ones(version: str, case: str) -> None:
     """Every definition in order_in_group form, 4.2's new keys (JsonConverter ``schema.content``,
     Mirror ``config.providers``), 4.3's ``metric.names.formats``, 4.4's OAuth keys, and the values."""
     answer = recorded(version, "validate.json")[case]
@@ -195,8 +136,8 @@ def test_validate_answers_are_the_recorded_ones_outside_4_1s_keys(version: str, 
     assert got.status_code == 200
     body = got.get_json()
     real = answer["body_json"]
-    assert _outside_4_1(body) == _outside_4_1(real)
-    assert _field_orders(_outside_4_1(body)) == _field_orders(_outside_4_1(real))
+    assert body == real
+    assert _field_orders(body) == _field_orders(real)
 
 
 def _validated_names(version: str, case: str) -> set[str]:
@@ -229,7 +170,7 @@ def _override_answers() -> list[tuple[str, int]]:
 
 
 @pytest.mark.parametrize(("version", "index"), _override_answers())
-def test_validate_with_client_overrides_outside_4_1s_keys(version: str, index: int) -> None:
+def test_validate_with_client_overrides_answers_as_recorded(version: str, index: int) -> None:
     """The client ConfigDefs of each release's kafka-clients (``client-configs.json``), in order_in_group form."""
     answer = recorded(version, "client-overrides.json")["answers"][index]
     got = reader(version).put(f"/connector-plugins/{answer['plugin']}/config/validate", json=answer["config"])
@@ -237,8 +178,8 @@ def test_validate_with_client_overrides_outside_4_1s_keys(version: str, index: i
     if answer["status"] != 200:
         assert got.get_json() == answer["body"]
         return
-    assert _outside_4_1(got.get_json()) == _outside_4_1(answer["body"])
-    assert _field_orders(_outside_4_1(got.get_json())) == _field_orders(_outside_4_1(answer["body"]))
+    assert got.get_json() == answer["body"]
+    assert _field_orders(got.get_json()) == _field_orders(answer["body"])
 
 
 def test_mockconnect_record_reads_order_in_group_as_the_catalogs_order() -> None:
