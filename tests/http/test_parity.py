@@ -12,7 +12,18 @@ from mockconnect.release import Release, get_release, known_releases
 from mockconnect.release.contract import kafka_contract
 from mockconnect.worker.cluster import ConnectCluster
 
-OPERATIONS = {"3.6.2": 27, "3.7.0": 27, "3.7.2": 27, "3.8.1": 28, "3.9.2": 29, "4.0.2": 28, "4.1.2": 28, "4.2.2": 28, "4.3.2": 28, "4.4.0": 28}
+OPERATIONS = {
+    "3.6.2": 27,
+    "3.7.0": 27,
+    "3.7.2": 27,
+    "3.8.1": 28,
+    "3.9.2": 29,
+    "4.0.2": 28,
+    "4.1.2": 28,
+    "4.2.2": 28,
+    "4.3.2": 28,
+    "4.4.0": 28,
+}
 """How many public operations each release's worker has (3.8 added PATCH config, 3.9 GET /health,
 4.0 removed GET tasks-config)."""
 RELEASES = sorted(known_releases())
