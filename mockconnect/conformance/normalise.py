@@ -86,6 +86,10 @@ def _mask(value: Any) -> Any:
     return value
 
 
+def _task_id(task: Any) -> str:
+    return json.dumps(task.get("id") if isinstance(task, dict) else task, sort_keys=True)
+
+
 def normalise(answer: Answer, operation: str | None, prefix: str) -> dict[str, Any]:
     """The comparable form of ``answer`` to a request of ``operation`` (an operationId or None)."""
     body: Any = answer.json
@@ -105,6 +109,9 @@ def normalise(answer: Answer, operation: str | None, prefix: str) -> dict[str, A
                 else entry
                 for name, entry in body.items()
             }
+        elif operation == "restartConnector" and isinstance(body, dict) and isinstance(body.get("tasks"), list):
+            # From 4.2 a worker lists the plan's tasks in its JVM's salted Map.copyOf order, one per process.
+            body = {**body, "tasks": sorted(body["tasks"], key=_task_id)}
     location = None
     if answer.location is not None:
         parts = urlsplit(answer.location)

@@ -137,3 +137,30 @@ def hash_map_entries(entries: list[tuple[K, V]]) -> list[tuple[K, V]]:
         return ((h ^ (h >> 16)) & (capacity - 1), index)
 
     return [kept[index] for index in sorted(range(len(kept)), key=bucket)]
+
+
+def immutable_map_order(keys: list[int], salt: float, upward: bool) -> list[int]:
+    """The order a ``Map.copyOf`` of Integer keys iterates them (java.util.ImmutableCollections.MapN).
+
+    The JVM draws a salt once at start-up: it picks the slot the iterator starts after, and the
+    direction it walks the table (``upward``), so one worker process lists the same keys in one
+    order and the next process, likely, in another. ``salt`` stands for the salt's share in [0, 1).
+    A map of one key has no order to choose.
+    """
+    if len(keys) < 2:
+        return list(keys)
+    slots = 2 * len(keys)  # EXPAND_FACTOR 2: a table of 4n references, 2n key slots
+    table: list[int | None] = [None] * slots
+    for key in keys:  # Integer.hashCode() is the value; linear probing upwards
+        slot = key % slots
+        while table[slot] is not None:
+            slot = (slot + 1) % slots
+        table[slot] = key
+    slot, step = int(salt * slots) % slots, (1 if upward else -1)
+    ordered: list[int] = []
+    while len(ordered) < len(keys):
+        slot = (slot + step) % slots
+        found = table[slot]
+        if found is not None:
+            ordered.append(found)
+    return ordered

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import random
+import zlib
+from typing import Any
+
 from mockconnect.worker import javamap
 from mockconnect.worker.configdef import java_trim
 from mockconnect.worker.core import REBALANCE_TEXTS, ClusterCore, operation
@@ -100,7 +104,18 @@ class LifecycleOps(ClusterCore):
                 entry["state"] = State.RESTARTING.value
         for task in restart_tasks:
             self._start_task(found, task, pending=State.RESTARTING)
+        if self.release.has("restart_plan_salted_task_order"):
+            plan["tasks"] = self._in_status_store_order(plan["tasks"])
         return plan
+
+    def _in_status_store_order(self, tasks: Any) -> Any:
+        """From 4.2 the status store hands a connector's task statuses over as a ``Map.copyOf``, and the
+        restart plan lists them in its iteration order: the JVM's salt, one per worker process. The
+        mock's worker draws its salt from its address, so one mock keeps one order."""
+        draw = random.Random(zlib.crc32(f"{self.identity.worker_id}\0salt".encode()))
+        salt, upward = draw.random(), bool(draw.getrandbits(1))
+        by_id = {entry["id"]: entry for entry in tasks}
+        return [by_id[task_id] for task_id in javamap.immutable_map_order(list(by_id), salt, upward)]
 
     @operation
     def pause_connector(self, connector: str) -> None:

@@ -1,4 +1,4 @@
-"""The lifecycle suite's wait predicates: when a real worker's answer counts as settled."""
+"""The lifecycle suite's wait predicates and the comparison's normalisation: when two answers count as the same."""
 
 from __future__ import annotations
 
@@ -31,3 +31,20 @@ def test_an_alter_is_settled_once_the_partition_has_the_new_offset() -> None:
     assert not altered(offsets({"partition": PARTITION, "offset": {"position": 0}}))
     assert not altered(offsets({"partition": PARTITION, "offset": {"position": 5}}, status=500))
     assert not altered(Answer(status=200, content_type="text/html", location=None, text="<html>"))
+
+
+def test_a_restart_plan_s_tasks_compare_in_any_order() -> None:
+    """From 4.2 a worker lists a restart plan's tasks in its JVM's salted order (a real 4.3.2 worker: 1, 0)."""
+    from mockconnect.conformance.normalise import normalise
+
+    def plan(*ids: int) -> Answer:
+        body = {
+            "name": "c",
+            "connector": {"state": "RESTARTING"},
+            "tasks": [{"id": i, "state": "RESTARTING"} for i in ids],
+        }
+        return Answer(status=202, content_type="application/json", location=None, text=json.dumps(body))
+
+    assert normalise(plan(1, 0), "restartConnector", "") == normalise(plan(0, 1), "restartConnector", "")
+    assert normalise(plan(1, 0), "restartConnector", "") != normalise(plan(0, 2), "restartConnector", "")
+    assert normalise(plan(1, 0), "getConnectorStatus", "") != normalise(plan(0, 1), "getConnectorStatus", "")

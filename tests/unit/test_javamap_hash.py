@@ -57,3 +57,17 @@ def test_offsets_are_checked_in_the_order_a_real_worker_checks_them(client: Flas
     assert (
         answer.get_json()["message"] == "Offsets may only contain primitive types as values, but field q contains MAP"
     )
+
+
+def test_an_immutable_map_iterates_from_its_salted_slot() -> None:
+    from mockconnect.worker.javamap import immutable_map_order
+
+    # Keys 0 and 1 of Map.copyOf sit in slots 0 and 1 of 4; the iterator moves before it reads.
+    assert immutable_map_order([0, 1], 0.0, upward=True) == [1, 0]
+    assert immutable_map_order([0, 1], 0.3, upward=True) == [0, 1]
+    assert immutable_map_order([0, 1], 0.3, upward=False) == [0, 1]
+    assert immutable_map_order([0, 1], 0.6, upward=False) == [1, 0]
+    assert immutable_map_order([0, 1, 2], 0.3, upward=True) == [2, 0, 1]
+    assert immutable_map_order([0, 1, 2], 0.9, upward=False) == [2, 1, 0]
+    assert immutable_map_order([0, 4], 0.0, upward=True) == [4, 0]  # 4 probes past 0 into slot 1
+    assert immutable_map_order([7], 0.5, upward=True) == [7]

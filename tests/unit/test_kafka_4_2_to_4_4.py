@@ -265,3 +265,29 @@ def test_4_4_logs_the_moved_client_utilities_under_their_new_names() -> None:
         listed = ConnectCluster(release=get_release(version)).list_loggers()
         assert f"org.apache.kafka.common.utils{present}.AppInfoParser" in listed
         assert f"org.apache.kafka.common.utils{absent}.AppInfoParser" not in listed
+
+
+# -- the restart plan's task order -------------------------------------------------------------------
+
+
+def _plan_order(version: str, worker_id: str) -> list[int]:
+    cluster = ConnectCluster(release=get_release(version))
+    cluster.identity.worker_id = worker_id
+    web = create_app(MockState(cluster)).test_client()
+    config = {"connector.class": "FileStreamSink", "topics": "t", "tasks.max": "2"}
+    assert web.post("/connectors", json={"name": "s", "config": config}).status_code == 201
+    answer = web.post("/connectors/s/restart", query_string={"includeTasks": "true"})
+    assert answer.status_code == 202
+    return [task["id"] for task in answer.get_json()["tasks"]]
+
+
+@pytest.mark.parametrize("version", VERSIONS)
+def test_a_restart_plan_lists_tasks_in_the_worker_s_own_order(version: str) -> None:
+    """Kafka 4.2's status store hands task statuses over as a Map.copyOf: a real 4.3.2 and a 4.4.0 worker
+    both answered a 2-task restart plan with tasks 1, 0 (live gate, 2026-12-04); the order is one per
+    worker process. The mock's worker keeps one order for its address, and workers differ."""
+    orders = {address: _plan_order(version, address) for address in (f"127.0.0.1:{port}" for port in range(8083, 8091))}
+    assert all(sorted(order) == [0, 1] for order in orders.values())
+    assert {tuple(order) for order in orders.values()} == {(0, 1), (1, 0)}
+    assert _plan_order(version, "127.0.0.1:8083") == orders["127.0.0.1:8083"]
+    assert _plan_order("4.1.2", "127.0.0.1:8084") == [0, 1]  # before 4.2: the status store's HashMap row
