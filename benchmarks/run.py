@@ -835,22 +835,47 @@ def measure_pytest(count: int, gate: LoadGate, scratch: Path) -> dict[str, Any]:
         folder.mkdir()
         module = template.format(count=count, config=sink_config(), tasks=TASKS, listing=LISTING)
         (folder / "test_generated.py").write_text(module)
-        load = gate.wait()
-        began = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_generated.py"],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            env=child_env(),
-        )
-        wall = time.perf_counter() - began
-        summary = done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
-        if done.returncode != 0:
-            raise RuntimeError(f"the generated pytest run failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
-        out[label] = {"wall_s": round(wall, 2), "pytest_says": summary, "per_test_ms": round(wall / count * 1000, 2)}
-        out[label].update(load)
+        for variant, env in _bytecode_variants(scratch):
+            if variant:  # untimed: fill the bytecode cache, as any earlier run on a developer's machine has
+                _run_pytest(folder, env)
+            load = gate.wait()
+            began = time.perf_counter()
+            summary = _run_pytest(folder, env)
+            wall = time.perf_counter() - began
+            out[label + variant] = {
+                "wall_s": round(wall, 2),
+                "pytest_says": summary,
+                "per_test_ms": round(wall / count * 1000, 2),
+                **load,
+            }
     return out
+
+
+BYTECODE_CACHED = ", bytecode cached"
+
+
+def _bytecode_variants(scratch: Path) -> list[tuple[str, dict[str, str]]]:
+    """The environment as it is and, when it forbids bytecode files (PYTHONDONTWRITEBYTECODE, as some
+    containers set), also Python's default: every module compiled once, then read from the cache."""
+    env = child_env()
+    if not env.get("PYTHONDONTWRITEBYTECODE"):
+        return [("", env)]
+    cached = {k: v for k, v in env.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    cached["PYTHONPYCACHEPREFIX"] = str(scratch / "pycache")  # the cache stays in the scratch folder
+    return [("", env), (BYTECODE_CACHED, cached)]
+
+
+def _run_pytest(folder: Path, env: dict[str, str]) -> str:
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "test_generated.py"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    if done.returncode != 0:
+        raise RuntimeError(f"the generated pytest run failed:\n{done.stdout[-3000:]}\n{done.stderr[-2000:]}")
+    return done.stdout.strip().splitlines()[-1] if done.stdout.strip() else done.stderr[-500:]
 
 
 # -- scale ------------------------------------------------------------------------------------------
@@ -1023,7 +1048,12 @@ def other_table(results: dict[str, Any]) -> list[str]:
             f"| pytest start-up alone: one empty test, plugins of this environment loaded | "
             f"{tests['pytest_startup_s']:.1f} s wall | {tests['pytest_startup_load1']} |"
         )
-    for label in ("requests over HTTP (mockconnect)", "mockconnect_client"):
+    for label in (
+        "requests over HTTP (mockconnect)",
+        "requests over HTTP (mockconnect)" + BYTECODE_CACHED,
+        "mockconnect_client",
+        "mockconnect_client" + BYTECODE_CACHED,
+    ):
         if label in tests:
             run = tests[label]
             lines.append(
@@ -1094,8 +1124,15 @@ def targets_table(results: dict[str, Any]) -> list[str]:
             ("mixed workload: ≥ 0.8× bare Flask on the same server", _cell(ceiling, "{:.2f}×"), _ok(ceiling, 0.8, True))
         )
     tests = results.get("pytest", {})
-    for label, bound in (("requests over HTTP (mockconnect)", 15), ("mockconnect_client", 6)):
+    for label, bound in (
+        ("requests over HTTP (mockconnect)", 15),
+        ("requests over HTTP (mockconnect)" + BYTECODE_CACHED, 15),
+        ("mockconnect_client", 6),
+        ("mockconnect_client" + BYTECODE_CACHED, 6),
+    ):
         run = tests.get(label)
+        if run is None:
+            continue
         what = f"1,000 tests × 10 calls, {label}: ≤ {bound} s"
         if run and tests["tests"] == 1000:
             rows.append((what, f"{run['wall_s']:.1f} s", _ok(run["wall_s"], bound, False)))
