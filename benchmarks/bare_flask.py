@@ -41,13 +41,22 @@ def bare_app(*args: Any, **kwargs: Any) -> Flask:
     return app
 
 
+def bare_server(host: str = "127.0.0.1", port: int = 0, **options: Any) -> MockConnect:
+    """A MockConnect built as usual but serving the bare view: the same server set-up, none of the mock."""
+    original = mockconnect.server.create_app
+    mockconnect.server.create_app = bare_app  # type: ignore[assignment]
+    try:
+        return MockConnect(host, port, **options)
+    finally:
+        mockconnect.server.create_app = original
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--port", type=int, default=0)
     parser.add_argument("--threads", type=int, default=8)
     args = parser.parse_args()
-    mockconnect.server.create_app = bare_app  # type: ignore[assignment]
-    server = MockConnect("127.0.0.1", args.port, threads=args.threads)
+    server = bare_server(port=args.port, threads=args.threads)
 
     def stop(signum: int, frame: FrameType | None) -> None:
         server.stop()

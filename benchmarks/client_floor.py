@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from bare_flask import bare_app
+from bare_flask import bare_app, bare_server
 
 from mockconnect.mock.clock import ManualClock
 from mockconnect.server import MockConnect, create_app
@@ -78,30 +78,14 @@ def requests_call(url: str, trust_env: bool) -> Callable[[], Any]:
     return lambda: session.get(url + PATH).content
 
 
-def served(app_factory: Callable[..., Any] | None) -> MockConnect:
-    """A MockConnect on a thread of this process (as behind the fixture), with the mock's app or another."""
-    import mockconnect.server as server_module
-
-    if app_factory is None:
-        server = MockConnect("127.0.0.1", 0, clock=ManualClock())
-    else:
-        original = server_module.create_app
-        server_module.create_app = app_factory
-        try:
-            server = MockConnect("127.0.0.1", 0, clock=ManualClock())
-        finally:
-            server_module.create_app = original
-    return server.start()
-
-
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--calls", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
     args = parser.parse_args()
 
-    bare = served(bare_app)
-    mock = served(None)
+    bare = bare_server().start()
+    mock = MockConnect("127.0.0.1", 0, clock=ManualClock()).start()
     requests.post(mock.url + "/connectors", json={"name": "load-00", "config": SINK}, timeout=10).raise_for_status()
     bare_client = bare_app().test_client()
     mock_client = create_app(mock.state).test_client()

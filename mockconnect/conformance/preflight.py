@@ -43,7 +43,7 @@ def _get(target: Target, path: str, timeout: float, *, credentials: bool) -> req
         )
     except requests.exceptions.SSLError as exc:
         raise NotAWorker(
-            f"{url}: the TLS handshake failed ({_reason(exc)}); give the worker's CA certificate with "
+            f"{url}: the TLS handshake failed ({short_reason(exc)}); give the worker's CA certificate with "
             "--cacert PATH, or skip verification with --insecure (a client certificate goes with --cert/--key)"
         ) from None
     except requests.exceptions.ConnectTimeout:
@@ -54,7 +54,7 @@ def _get(target: Target, path: str, timeout: float, *, credentials: bool) -> req
             "worker answers GET / at once (if it is only slow, raise --request-timeout)"
         ) from None
     except requests.RequestException as exc:
-        raise NotAWorker(f"{url}: could not connect ({_reason(exc)})") from None
+        raise NotAWorker(f"{url}: could not connect ({short_reason(exc)})") from None
     if response.status_code == 401:
         if credentials:
             raise NotAWorker(f"{url}: the credentials given with --user/--password were refused (401)")
@@ -67,9 +67,10 @@ def _get(target: Target, path: str, timeout: float, *, credentials: bool) -> req
     return response
 
 
-def _reason(exc: Exception) -> str:
+def short_reason(exc: BaseException, limit: int = 203) -> str:
+    """An exception's text for a one-line message, cut to at most ``limit`` characters."""
     text = str(exc)
-    return text if len(text) <= 200 else text[:200] + "..."
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
 def _json(response: requests.Response) -> Any:

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 import requests
 
 from mockconnect.conformance.policy import Refused, SafetyPolicy, plugin_names
+from mockconnect.conformance.preflight import short_reason
 from mockconnect.conformance.transport import Guard, GuardedAdapter
 
 PASSWORD_ENV = "MOCKCONNECT_RECORD_PASSWORD"
@@ -140,7 +141,7 @@ class Reader:
                 raise RecordError(f"the read-only guard refused a request: {exc}") from None
             except requests.exceptions.SSLError as exc:
                 raise RecordError(
-                    f"TLS with {self.base} failed: {_reason(exc)}. Give the worker's CA with --cacert, "
+                    f"TLS with {self.base} failed: {short_reason(exc, 300)}. Give the worker's CA with --cacert, "
                     "a client certificate with --cert/--key, or --insecure to skip verification"
                 ) from None
             except requests.exceptions.Timeout:
@@ -152,7 +153,7 @@ class Reader:
                 time.sleep(0.5 * (attempt + 1))
                 continue
             except requests.exceptions.RequestException as exc:
-                raise RecordError(f"cannot reach {self.base}: {_reason(exc)}") from None
+                raise RecordError(f"cannot reach {self.base}: {short_reason(exc, 300)}") from None
             answer = _answer(response)
             if answer.status == 401:
                 hint = "the credentials were refused" if self.access.user else "the worker asks for credentials"
@@ -179,8 +180,3 @@ def _answer(response: requests.Response) -> Answer:
     except ValueError:
         body = None
     return Answer(response.status_code, body, text)
-
-
-def _reason(exc: BaseException) -> str:
-    text = str(exc)
-    return text if len(text) <= 300 else text[:297] + "..."

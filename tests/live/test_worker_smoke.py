@@ -88,11 +88,16 @@ def test_stock_loggers(kafka_worker: KafkaWorker) -> None:
     assert body["org.reflections"]["level"] == "ERROR"
 
 
-def test_file_source_create_status_delete(kafka_worker: KafkaWorker, tmp_path: Path) -> None:
+def file_source(tmp_path: Path) -> tuple[str, dict[str, str]]:
+    """A fresh connector name and a FileStreamSource config reading one line from a file in tmp_path."""
     name = f"smoke-{uuid.uuid4().hex[:8]}"
     source = tmp_path / "in.txt"
     source.write_text("hello\n", encoding="utf-8")
-    config = {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(source), "topic": name}
+    return name, {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(source), "topic": name}
+
+
+def test_file_source_create_status_delete(kafka_worker: KafkaWorker, tmp_path: Path) -> None:
+    name, config = file_source(tmp_path)
 
     status, headers, body = call(kafka_worker, "POST", "/connectors", {"name": name, "config": config})
     assert status == 201, body
@@ -160,10 +165,7 @@ def test_every_release_starts_and_runs_a_file_source(
         status, _, _ = call(worker, "GET", "/health")
         assert status == (200 if version_key(release.version) >= (3, 9) else 404)
 
-        name = f"smoke-{uuid.uuid4().hex[:8]}"
-        source = tmp_path / "in.txt"
-        source.write_text("hello\n", encoding="utf-8")
-        config = {"connector.class": FILE_SOURCE, "tasks.max": "1", "file": str(source), "topic": name}
+        name, config = file_source(tmp_path)
         status, _, body = call(worker, "POST", "/connectors", {"name": name, "config": config})
         assert status == 201, body
         state = wait_for_status(worker, name, tasks=1)
