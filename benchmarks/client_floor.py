@@ -9,7 +9,9 @@ keep-alive connection, for each pairing of
   (what most Python tests use), and ``requests.Session()`` with ``trust_env = False`` (no proxy,
   netrc or CA-bundle lookups from the environment on every request);
 - server, in this process as behind the fixture: the bare-Flask ceiling on the same waitress set-up
-  as ``mockconnect serve`` (``benchmarks/bare_flask.py``), and the mock;
+  as ``mockconnect serve`` (``benchmarks/bare_flask.py``), the mock, and the mock with its direct
+  path turned off (``create_app(direct=False)``: every request through Flask, as before the direct
+  path existed);
 
 plus the test-client path: Flask's test client on the bare app, and ``mockconnect_client``'s.
 
@@ -87,15 +89,21 @@ def main() -> int:
     bare = bare_server().start()
     mock = MockConnect("127.0.0.1", 0, clock=ManualClock()).start()
     requests.post(mock.url + "/connectors", json={"name": "load-00", "config": SINK}, timeout=10).raise_for_status()
+    through_flask = MockConnect("127.0.0.1", 0, state=mock.state)
+    through_flask._server.application = create_app(mock.state, direct=False)
+    through_flask.start()
     bare_client = bare_app().test_client()
-    mock_client = create_app(mock.state).test_client()
+    mock_client = create_app(mock.state).test_client(use_cookies=False)  # as mockconnect_client
+    flask_client = create_app(mock.state, direct=False).test_client()
     pairings: dict[str, Callable[[], Any]] = {}
-    for label, server in (("bare Flask, waitress", bare), ("mock, waitress", mock)):
+    servers = (("bare Flask, waitress", bare), ("mock, waitress", mock), ("mock via Flask, waitress", through_flask))
+    for label, server in servers:
         pairings[f"{label}; http.client"] = http_client_call(server.port)
         pairings[f"{label}; requests.Session"] = requests_call(server.url, trust_env=True)
         pairings[f"{label}; requests.Session, trust_env=False"] = requests_call(server.url, trust_env=False)
     pairings["bare Flask; Flask test client"] = lambda: bare_client.get(PATH).data
     pairings["mock; mockconnect_client (Flask test client)"] = lambda: mock_client.get(PATH).data
+    pairings["mock via Flask; Flask test client"] = lambda: flask_client.get(PATH).data
 
     rounds: dict[str, list[dict[str, float]]] = {label: [] for label in pairings}
     for _ in range(args.rounds):
@@ -103,6 +111,7 @@ def main() -> int:
             rounds[label].append(latencies(call, args.calls))
     bare.stop()
     mock.stop()
+    through_flask.stop()
 
     table = {label: {key: statistics.median(r[key] for r in runs) for key in runs[0]} for label, runs in rounds.items()}
     width = max(map(len, table))

@@ -301,8 +301,9 @@ class MockConnectFixture:
         return self.server.app
 
     def client(self) -> FlaskClient:
-        """A Flask test client over the same state: requests without a socket."""
-        return self.server.app.test_client()
+        """A Flask test client over the same state: requests without a socket (and without cookies,
+        which Kafka Connect never sets)."""
+        return self.server.app.test_client(use_cookies=False)
 
     # -- scenarios, faults and time ----------------------------------------------------------
 

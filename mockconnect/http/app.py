@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import time
-import traceback
 from typing import Any
 
 from flask import Flask, Request, Response, current_app, g, request
@@ -18,19 +17,19 @@ from werkzeug.exceptions import (
 )
 
 from mockconnect.http import admin as admin_api
-from mockconnect.http import body as jackson
 from mockconnect.http import fault_effects as fault_glue
 from mockconnect.http import security, views
-from mockconnect.http.errors import envelope, http_envelope, status_for
+from mockconnect.http.client import MockConnectClient
+from mockconnect.http.direct import DirectPath
+from mockconnect.http.errors import envelope, error_answer, http_envelope, internal_error_answer
+from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
 from mockconnect.http.rawpath import AMBIGUOUS_URI, BAD_URI, RawPathRouting
-from mockconnect.http.reply import replied_body, reply
+from mockconnect.http.reply import answer_response, replied_body, reply
 from mockconnect.http.transport import TransportFaults
-from mockconnect.mock.journal import Entry
 from mockconnect.mock.state import MockState
-from mockconnect.release.contract import Contract, Operation, kafka_contract
+from mockconnect.release.contract import Contract, Operation
 from mockconnect.worker.errors import ConnectError
 from mockconnect.worker.javamap import hash_ordered
-from mockconnect.worker.models import Json
 
 log = logging.getLogger("mockconnect")
 DEFAULT_MAX_BODY = 1024 * 1024
@@ -49,16 +48,22 @@ def create_app(
     contract: Contract | None = None,
     admin: bool = True,
     auth: security.BasicAuth | None = None,
+    direct: bool = True,
 ) -> Flask:
     """A Flask app serving the Kafka Connect REST API over ``state`` (a fresh one by default).
 
     ``admin`` adds the admin API under ``/_mockconnect/``, checked against its own contract.
     ``auth`` asks for basic-auth credentials as Kafka's BasicAuthSecurityRestExtension does (admin API included).
+    ``direct=False`` sends every request through Flask, even the plain ones :mod:`mockconnect.http.direct`
+    answers itself (the same answers; the tests compare the two).
     """
     app = Flask("mockconnect", static_folder=None)
+    app.test_client_class = MockConnectClient
     app.url_map.strict_slashes = False  # Jersey accepts one optional trailing slash
     app.url_map.merge_slashes = False  # but never an empty segment: /connectors//status is a 404
     app.wsgi_app = RawPathRouting(app.wsgi_app)  # type: ignore[method-assign]
+    if direct:
+        app.wsgi_app = DirectPath(app.wsgi_app, app)  # type: ignore[method-assign]
     app.wsgi_app = security.ContainErrors(app.wsgi_app)  # type: ignore[method-assign]
     app.extensions[security.AUTH_KEY] = auth
     app.wsgi_app = TransportFaults(app.wsgi_app)  # type: ignore[method-assign]
@@ -250,10 +255,9 @@ def _refuse_absent(req: Request, ctx: Any) -> None:
 
 
 def _check_request(req: Request, ctx: Any, operation: Operation | None) -> None:
-    if operation is not None and req.method not in ("HEAD", "OPTIONS"):
-        ctx.mockconnect_request_problems = operation.request_problems(
-            req.view_args or {}, req.args, req.mimetype or None, req.get_data(cache=True)
-        )
+    ctx.mockconnect_request_problems = request_problems(
+        operation, req.method, req.view_args or {}, req.args, req.mimetype or None, req.get_data(cache=True)
+    )
 
 
 def _operation(operation_id: str | None) -> Operation | None:
@@ -265,12 +269,8 @@ def _operation(operation_id: str | None) -> Operation | None:
     extensions = current_app.extensions
     if operation_id in admin_api.OPERATION_IDS:
         contract: Contract | None = extensions["mockconnect.admin_contract"]
-    elif not extensions["mockconnect.validate"]:
-        return None
-    else:
-        state: MockState = extensions["mockconnect"]
-        contract = extensions["mockconnect.contract"] or kafka_contract(state.cluster.release.version)
-    return None if contract is None else contract.operations.get(operation_id)
+        return None if contract is None else contract.operations.get(operation_id)
+    return kafka_operation(extensions, operation_id)
 
 
 _UNSET = object()
@@ -282,82 +282,49 @@ def _record(response: Response) -> Response:
 
     req = request._get_current_object()  # type: ignore[attr-defined]
     ctx = g._get_current_object()
-    state: MockState = current_app.extensions["mockconnect"]
-    has_body, body = replied_body()
+    has_body, body, encoded = replied_body()
     routed = req.url_rule is not None and not ctx.get("mockconnect_unrouted")
     operation_id = req.endpoint if routed else None
-    response_problems: list[str] = []
-    method = req.method
     fired: fault_glue.Fired | None = ctx.get("mockconnect_fired")
-    if method not in ("HEAD", "OPTIONS") and operation_id and (fired is None or fired.checked):
+    operation = None
+    if operation_id and (fired is None or fired.checked):
         operation = ctx.get("mockconnect_operation", _UNSET)
         if operation is _UNSET:  # the gate stopped before it looked the operation up
             operation = _operation(operation_id)
-        if operation is not None:
-            encoded = None if response.is_streamed else response.get_data()
-            response_problems = operation.response_problems(
-                response.status_code, response.mimetype or None, body, response.headers, has_body, encoded
-            )
-    path = req.path
-    if response_problems:
-        log.error(
-            "mockconnect broke its contract: %s %s -> %s: %s",
-            method,
-            path,
-            response.status_code,
-            "; ".join(response_problems),
-        )
-    started = ctx.get("mockconnect_started", time.perf_counter())
-    journal = state.journal
-    journal.record(
-        Entry(
-            seq=journal.next_seq(),
-            operation_id=operation_id,
-            method=method,
-            path=path,
-            path_params=dict(req.view_args or {}),
-            query=req.args.to_dict(flat=False),
-            request_body=_request_body(req),
-            status=0 if fired is not None and fired.dropped else response.status_code,
-            response_body=_kept(body, response.content_length),
-            time=state.cluster.clock(),
-            duration_ms=(time.perf_counter() - started) * 1000,
-            request_problems=ctx.get("mockconnect_request_problems", []),
-            response_problems=response_problems,
-            error=ctx.get("mockconnect_error"),
-            faults=[] if fired is None else fired.ids,
-        )
+    try:
+        raw: bytes | None = req.get_data(cache=True)
+    except HTTPException:
+        raw = None
+    exchange = Exchange(
+        method=req.method,
+        path=req.path,
+        operation_id=operation_id,
+        path_params=dict(req.view_args or {}),
+        query=req.args.to_dict(flat=False),
+        raw_body=raw,
+        status=response.status_code,
+        body=body,
+        has_body=has_body,
+        started=ctx.get("mockconnect_started", time.perf_counter()),
+        encoded=encoded,
+        request_problems=ctx.get("mockconnect_request_problems", []),
+        error=ctx.get("mockconnect_error"),
+        fault_ids=[] if fired is None else fired.ids,
+        dropped=fired is not None and fired.dropped,
+    )
+    record(
+        current_app.extensions["mockconnect"],
+        exchange,
+        operation,
+        response.mimetype or None,
+        response.headers,
+        response.content_length,
     )
     return response
 
 
-JOURNAL_BODY_LIMIT = 64 * 1024
-"""Bodies larger than this are journaled as a note of their size, so the journal stays bounded."""
-
-
-def _kept(body: Json, size: int | None) -> Json:
-    """The answered body as the journal keeps it: a note of its size when it is too large."""
-    return f"<{size} bytes, not kept>" if size is not None and size > JOURNAL_BODY_LIMIT else body
-
-
-def _request_body(req: Request) -> object:
-    try:
-        raw = req.get_data(cache=True)
-    except HTTPException:
-        return None
-    if not raw:
-        return None
-    if len(raw) > JOURNAL_BODY_LIMIT:
-        return f"<{len(raw)} bytes, not kept>"
-    try:
-        return jackson.parse(raw)
-    except ConnectError:
-        return raw.decode("utf-8", "replace")
-
-
 def _connect_error(error: ConnectError) -> Response:
-    status = status_for(error)
-    return reply(envelope(status, error.message), status)
+    return answer_response(error_answer(error))
 
 
 def _http_error(error: HTTPException) -> Response:
@@ -369,6 +336,6 @@ def _http_error(error: HTTPException) -> Response:
 
 
 def _internal_error(error: Exception) -> Response:
-    g.mockconnect_error = "".join(traceback.format_exception(error))[-JOURNAL_BODY_LIMIT:]  # the end matters most
+    answer, g.mockconnect_error = internal_error_answer(error, JOURNAL_BODY_LIMIT)
     log.error("mockconnect internal error on %s %s", request.method, request.path, exc_info=error)
-    return reply(envelope(500, f"mockconnect internal error: {error.__class__.__name__}"), 500)
+    return answer_response(answer)

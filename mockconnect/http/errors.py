@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import traceback
+
 from werkzeug.exceptions import HTTPException
 
+from mockconnect.http.reply import Answer
 from mockconnect.worker.errors import (
     AlreadyExists,
     BadRequest,
@@ -42,3 +45,15 @@ def http_envelope(error: HTTPException) -> tuple[int, dict[str, Json]]:
     """JAX-RS's text for routing-level errors: ``HTTP 404 Not Found``."""
     code = error.code or 500
     return code, envelope(code, f"HTTP {code} {error.name}")
+
+
+def error_answer(error: ConnectError) -> Answer:
+    status = status_for(error)
+    return Answer(envelope(status, error.message), status)
+
+
+def internal_error_answer(error: Exception, limit: int) -> tuple[Answer, str]:
+    """The 500 for a bug of the mock's own, and the traceback the journal keeps (its last ``limit``
+    characters: the end matters most). The client never sees the traceback."""
+    text = "".join(traceback.format_exception(error))[-limit:]
+    return Answer(envelope(500, f"mockconnect internal error: {error.__class__.__name__}"), 500), text

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Request, Response, current_app
 from werkzeug.exceptions import HTTPException
 
-from mockconnect.http.reply import reply
+from mockconnect.http.reply import forget, reply
 from mockconnect.http.transport import WIRE, Wire
 from mockconnect.mock.effects import Drop, Respond, Timeout
 from mockconnect.mock.faults import Decision
@@ -47,7 +47,7 @@ def intercept(state: MockState, req: Request, ctx: Any, operation_id: str) -> Re
     if isinstance(answer, Drop):
         ctx.mockconnect_fired.checked = False
         ctx.mockconnect_fired.dropped = not answer.applied
-        ctx.pop("mockconnect_body", None)
+        forget()
         return Response(b"", 204)  # never sent: the transport layer drops the connection
     return _respond(answer, ctx)
 
@@ -75,7 +75,7 @@ def _respond(answer: Respond, ctx: Any) -> Response:
     headers = dict(answer.headers)
     if answer.has_body:
         return reply(answer.body, answer.status, headers)
-    ctx.pop("mockconnect_body", None)
+    forget()
     empty = Response(b"", answer.status, headers=headers)
     del empty.headers["Content-Type"]
     return empty

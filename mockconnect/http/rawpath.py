@@ -44,7 +44,7 @@ def ambiguity(path: str) -> str | None:
     return None
 
 
-def _raw_path(environ: dict[str, Any]) -> str:
+def raw_path(environ: dict[str, Any]) -> str:
     raw: str = environ.get("REQUEST_URI") or environ.get("RAW_URI") or ""
     if not raw:
         return quote(environ.get("PATH_INFO", ""), safe="/!$&'()*+,;=:@-._~")
@@ -62,7 +62,7 @@ class RawPathRouting:
         self.app = app
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        path = _raw_path(environ)
+        path = raw_path(environ)
         segments = path.split("/")
         depth = 0
         for segment in segments[1:]:

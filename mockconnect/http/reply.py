@@ -6,13 +6,13 @@ import gc
 import json
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from dataclasses import dataclass
 
 import orjson
 from flask import Response, g
 
 from mockconnect.worker.models import Json
 
-_NO_BODY = object()
 _COMPACT = json.JSONEncoder(separators=(",", ":"), ensure_ascii=False)
 """Built once: ``json.dumps`` with options builds a new encoder on every call."""
 
@@ -57,22 +57,55 @@ def dump(body: Json, *, plain: bool = False) -> bytes:
         return json.dumps(body, separators=(",", ":")).encode("ascii")
 
 
-def reply(body: Json, status: int = 200, headers: Mapping[str, str] | None = None, *, plain: bool = False) -> Response:
-    """A JSON response; ``body=None`` with 202/204 means an empty body, as Kafka sends.
+@dataclass(frozen=True, slots=True)
+class Answer:
+    """What a view answers: a JSON body (``None`` with 202/204: no body at all, as Kafka sends), its
+    status and extra headers. ``plain``: the body has no floats (see :func:`dump`), as every
+    connector, task, config, status and logger answer."""
 
-    ``plain``: the body has no floats (see :func:`dump`), as every connector, task, config, status
-    and logger answer.
-    """
-    if body is None and status in (202, 204):
-        g.mockconnect_body = _NO_BODY
+    body: Json
+    status: int = 200
+    headers: Mapping[str, str] | None = None
+    plain: bool = False
+
+    @property
+    def empty(self) -> bool:
+        return is_empty(self.body, self.status)
+
+
+def is_empty(body: Json, status: int) -> bool:
+    return body is None and status in (202, 204)
+
+
+def answer_response(answer: Answer) -> Response:
+    return reply(answer.body, answer.status, answer.headers, plain=answer.plain)
+
+
+def reply(body: Json, status: int = 200, headers: Mapping[str, str] | None = None, *, plain: bool = False) -> Response:
+    """A JSON response; ``body=None`` with 202/204 means an empty body (see :class:`Answer`)."""
+    if is_empty(body, status):
+        forget()
         empty = Response(b"", status, headers=headers)
         del empty.headers["Content-Type"]
         return empty
-    g.mockconnect_body = body
-    return Response(dump(body, plain=plain), status, headers=headers, mimetype="application/json")
+    data = dump(body, plain=plain)
+    remember(body, data)
+    return Response(data, status, headers=headers, mimetype="application/json")
 
 
-def replied_body() -> tuple[bool, Json]:
-    """What the view answered: (has_body, body)."""
-    body = g.get("mockconnect_body", _NO_BODY)
-    return (body is not _NO_BODY, None if body is _NO_BODY else body)
+def remember(body: Json, encoded: bytes | None = None) -> None:
+    """Note the answer's body for the journal, with its bytes when they are ``dump(body)``."""
+    g.mockconnect_body = (body, encoded)
+
+
+def forget() -> None:
+    """The answer has no body (or none the journal should keep)."""
+    g.pop("mockconnect_body", None)
+
+
+def replied_body() -> tuple[bool, Json, bytes | None]:
+    """What the view answered: (has_body, body, its bytes as dump() wrote them or None)."""
+    kept: tuple[Json, bytes | None] | None = g.get("mockconnect_body")
+    if kept is None:
+        return False, None, None
+    return True, kept[0], kept[1]

@@ -32,11 +32,11 @@ from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Request, Response, current_app, g
+from flask import Request, Response, current_app
 
 from mockconnect.http.errors import envelope
 from mockconnect.http.rawpath import decode_segment
-from mockconnect.http.reply import dump
+from mockconnect.http.reply import dump, remember
 from mockconnect.worker.errors import ConnectError
 
 log = logging.getLogger("mockconnect")
@@ -254,10 +254,12 @@ def check_credentials(
             ctx.mockconnect_operation = None
         raise
     if admin:  # the admin contract documents its 401
-        g.mockconnect_body = body = envelope(401, REFUSED)
-        return Response(dump(body), 401, mimetype="application/json")
+        body = envelope(401, REFUSED)
+        data = dump(body)
+        remember(body, data)
+        return Response(data, 401, mimetype="application/json")
     ctx.mockconnect_operation = None  # Kafka's contract describes a worker without the extension
-    g.mockconnect_body = REFUSED
+    remember(REFUSED)  # text, though typed as the negotiated media type: Jersey's own answer
     refusal = Response(REFUSED.encode("utf-8"), 401)
     refusal.headers["Content-Type"] = content_type
     return refusal

@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from collections import deque
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 from mockconnect.worker.models import Json
@@ -15,6 +15,31 @@ DEFAULT_LIMIT = 10_000
 
 class JournalEvicted(AssertionError):
     """An assertion needed journal entries that were already evicted: its answer would be partial."""
+
+
+class Kept:
+    """A body as the journal keeps it: the bytes that crossed the wire, read back when asked.
+
+    A parsed body is a tree of dicts and lists that the garbage collector walks for as long as the
+    entry lives; bytes are one object it never walks. Measured: 10,000 expanded listings of 20
+    connectors held 545 MB and 1.1 million tracked objects as parsed bodies. Each read parses
+    afresh, so what a caller does to the value never changes the journal.
+    """
+
+    __slots__ = ("_raw", "_read", "_value")
+
+    def __init__(self, value: Json = None, raw: bytes | None = None, read: Callable[[bytes], Json] | None = None):
+        self._value = value
+        self._raw = raw
+        self._read = read
+
+    def value(self) -> Json:
+        if self._raw is None or self._read is None:
+            return self._value
+        return self._read(self._raw)
+
+
+NOTHING = Kept()
 
 
 @dataclass(slots=True)
@@ -27,9 +52,11 @@ class Entry:
     path: str
     path_params: dict[str, Any]
     query: dict[str, list[str]]
-    request_body: Json
+    request: Kept
+    """The request body: read it as ``request_body``."""
     status: int
-    response_body: Json
+    response: Kept
+    """The answer's body: read it as ``response_body``."""
     time: float
     duration_ms: float
     request_problems: list[str] = field(default_factory=list)
@@ -38,8 +65,34 @@ class Entry:
     faults: list[str] = field(default_factory=list)
     """The ids of the faults that fired on this request."""
 
+    @property
+    def request_body(self) -> Json:
+        """The request's JSON body as Kafka's Jackson read it (its text if it was not JSON; None if empty)."""
+        return self.request.value()
+
+    @property
+    def response_body(self) -> Json:
+        """The answer's JSON body (None without one; a note of its size when it was too large to keep)."""
+        return self.response.value()
+
     def to_dict(self) -> dict[str, Json]:
-        return asdict(self)
+        return {
+            "seq": self.seq,
+            "operation_id": self.operation_id,
+            "method": self.method,
+            "path": self.path,
+            "path_params": dict(self.path_params),
+            "query": {name: list(values) for name, values in self.query.items()},
+            "request_body": self.request_body,
+            "status": self.status,
+            "response_body": self.response_body,
+            "time": self.time,
+            "duration_ms": self.duration_ms,
+            "request_problems": list(self.request_problems),
+            "response_problems": list(self.response_problems),
+            "error": self.error,
+            "faults": list(self.faults),
+        }
 
     def describe(self) -> str:
         return f"#{self.seq} {self.method} {self.path} -> {self.status} ({self.operation_id or 'unrouted'})"

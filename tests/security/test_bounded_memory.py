@@ -46,16 +46,17 @@ def test_small_bodies_are_kept_whole() -> None:
     assert entry.response_body["name"] == "small"
 
 
-def test_a_traceback_is_kept_to_the_limit(caplog: pytest.LogCaptureFixture) -> None:
+@pytest.mark.parametrize("direct", [True, False], ids=["direct path", "through Flask"])
+def test_a_traceback_is_kept_to_the_limit(caplog: pytest.LogCaptureFixture, direct: bool) -> None:
     state = MockState()
-    app = create_app(state)
+    app = create_app(state, direct=direct)
 
     def deep(n: int) -> None:
         if n == 0:
             raise RuntimeError("x" * (2 * JOURNAL_BODY_LIMIT))
         deep(n - 1)
 
-    app.view_functions["listConnectors"] = lambda: deep(50)
+    state.cluster.list_connectors = lambda *args: deep(50)  # type: ignore[method-assign]
     with caplog.at_level(logging.CRITICAL, logger="mockconnect"):
         assert app.test_client().get("/connectors").status_code == 500
     error = state.journal.entries()[0].error

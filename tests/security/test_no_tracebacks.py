@@ -23,7 +23,7 @@ class Boom(RuntimeError):
     """An internal error whose message carries a path, as an OSError's would."""
 
 
-def boom() -> None:
+def boom(*args: object) -> None:
     raise Boom(f"cannot open {PACKAGE}/data/secret.json")
 
 
@@ -33,9 +33,11 @@ def assert_clean(body: bytes) -> None:
         assert leak not in text, f"{leak!r} in {text!r}"
 
 
-def failing_app(state: MockState, *, handlers_fail: bool = False) -> Flask:
-    app = create_app(state)
-    app.view_functions["listConnectors"] = boom
+def failing_app(state: MockState, *, handlers_fail: bool = False, direct: bool = True) -> Flask:
+    """An app whose worker fails on listConnectors, and whose journal view fails. ``handlers_fail``:
+    Flask's error handlers fail too (the direct path has none, so it is turned off then)."""
+    app = create_app(state, direct=direct and not handlers_fail)
+    state.cluster.list_connectors = boom  # type: ignore[method-assign]
     app.view_functions["getJournal"] = boom
     if handlers_fail:
 
@@ -53,9 +55,10 @@ def quiet_logs(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
         yield
 
 
-def test_an_internal_error_is_the_envelope_without_traceback() -> None:
+@pytest.mark.parametrize("direct", [True, False], ids=["direct path", "through Flask"])
+def test_an_internal_error_is_the_envelope_without_traceback(direct: bool) -> None:
     state = MockState()
-    answer = failing_app(state).test_client().get("/connectors")
+    answer = failing_app(state, direct=direct).test_client().get("/connectors")
     assert answer.status_code == 500
     assert answer.get_json() == {"error_code": 500, "message": "mockconnect internal error: Boom"}
     assert_clean(answer.data)
@@ -72,9 +75,10 @@ def test_an_error_in_the_error_handler_is_still_the_envelope() -> None:
     assert_clean(answer.data)
 
 
-def test_an_error_in_the_journal_hook_is_still_the_envelope(monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("direct", [True, False], ids=["direct path", "through Flask"])
+def test_an_error_in_the_journal_hook_is_still_the_envelope(monkeypatch: pytest.MonkeyPatch, direct: bool) -> None:
     state = MockState()
-    app = create_app(state)
+    app = create_app(state, direct=direct)
 
     def broken_record(entry: object) -> None:
         raise Boom(f"journal full at {PACKAGE}")
