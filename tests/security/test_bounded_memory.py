@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+import json
 import logging
 
 import pytest
@@ -19,6 +21,31 @@ def test_the_journal_keeps_at_most_its_limit() -> None:
         client.get("/connectors")
     assert len(state.journal) == 5
     assert state.journal.evicted == 7
+
+
+@pytest.mark.parametrize("direct", [True, False], ids=["direct path", "through Flask"])
+def test_journaled_bodies_are_kept_as_bytes_not_as_object_trees(direct: bool) -> None:
+    """A parsed listing is hundreds of objects the garbage collector walks while the entry lives;
+    the journal keeps the bytes that were sent and parses them when asked."""
+    state = MockState()
+    client = create_app(state, direct=direct).test_client()
+    for i in range(10):
+        client.post("/connectors", json={"name": f"c{i}", "config": source_config(**{"tasks.max": "3"})})
+    listing = "/connectors?expand=status&expand=info"
+    client.get(listing)
+    gc.collect()
+    before = len(gc.get_objects())
+    for _ in range(200):
+        answer = client.get(listing)
+    gc.collect()
+    per_entry = (len(gc.get_objects()) - before) / 200
+    assert per_entry < 15, per_entry  # a listing of 10 connectors held as parsed JSON is over 150
+    entry = state.journal.entries()[-1]
+    assert entry.response_body == json.loads(answer.data)
+    entry.response_body["c0"]["info"]["config"]["tasks.max"] = "9"  # a reader's change stays its own
+    assert entry.response_body == json.loads(answer.data)
+    created = state.journal.entries()[0]
+    assert created.request_body == {"name": "c0", "config": source_config(**{"tasks.max": "3"})}
 
 
 def test_large_request_and_response_bodies_are_journaled_as_their_size() -> None:
