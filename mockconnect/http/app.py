@@ -23,6 +23,7 @@ from mockconnect.http.client import MockConnectClient
 from mockconnect.http.direct import DirectPath
 from mockconnect.http.errors import envelope, error_answer, http_envelope, internal_error_answer
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
+from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import AMBIGUOUS_URI, BAD_URI, RawPathRouting
 from mockconnect.http.reply import answer_response, replied_body, reply
 from mockconnect.http.transport import TransportFaults
@@ -82,12 +83,6 @@ def create_app(
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(Exception, _internal_error)
     return app
-
-
-def _media_type(content_type: str) -> str | None:
-    """The ``type/subtype`` of a Content-Type header, or None when Jetty could not parse it."""
-    kind = content_type.split(";", 1)[0].strip().lower()
-    return kind if kind.count("/") == 1 and all(kind.split("/")) else None
 
 
 def _bare(error: HTTPException) -> HTTPException:
@@ -161,7 +156,7 @@ def _gate() -> Response | None:
     ctx.mockconnect_started = time.perf_counter()
     environ = req.environ
     content_type = req.headers.get("Content-Type")
-    media = None if content_type is None else _media_type(content_type)
+    media = None if content_type is None else media_type(content_type)
     if environ.get(BAD_URI) or (content_type is not None and media is None):
         # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
         ctx.mockconnect_unrouted = True
@@ -198,7 +193,7 @@ def _gate() -> Response | None:
     if route.consumes_json and media is not None and media not in ("application/json", "*/*", "application/*"):
         raise _bare(UnsupportedMediaType())  # @Consumes(application/json) refuses it
     accept = req.headers.get("Accept")
-    if accept and accept not in _ACCEPTS_JSON and req.accept_mimetypes.best_match(["application/json"]) is None:
+    if accept and accept not in ACCEPTS_JSON and req.accept_mimetypes.best_match(["application/json"]) is None:
         raise _bare(NotAcceptable())
     refused = security.check_credentials(req, ctx, admin=False)  # Kafka's filter runs after matching
     if refused is not None:
@@ -210,10 +205,6 @@ def _gate() -> Response | None:
     if state.faults.requested:
         return fault_glue.intercept(state, req, ctx, route.operation_id)
     return None
-
-
-_ACCEPTS_JSON = frozenset({"application/json", "*/*", "application/*"})
-"""Accept headers that certainly take JSON, so they need no parsing."""
 
 
 def _cluster() -> Any:

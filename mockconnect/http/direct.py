@@ -30,6 +30,7 @@ from werkzeug.wrappers import Request
 from mockconnect.http import security
 from mockconnect.http.errors import error_answer, http_envelope, internal_error_answer
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
+from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import JavaIntConverter, raw_path
 from mockconnect.http.reply import Answer, dump
 from mockconnect.http.views import INTERNAL_OPERATIONS, ROUTES, Args, View
@@ -43,7 +44,6 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 """One path segment that needs no decoding: unreserved characters, never a dot segment."""
 _QUERY = re.compile(r"(?:[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*)?")
-_ACCEPTS_JSON = frozenset({"", "application/json", "*/*", "application/*"})
 _STATUS_LINES = {code: f"{code} {text.upper()}" for code, text in HTTP_STATUS_CODES.items()}
 
 
@@ -126,12 +126,13 @@ class DirectPath:
         state: MockState = extensions["mockconnect"]
         if extensions[security.AUTH_KEY] is not None or state.faults.requested:
             return None
-        if environ.get("HTTP_ACCEPT", "") not in _ACCEPTS_JSON or "HTTP_TRANSFER_ENCODING" in environ:
+        accept = environ.get("HTTP_ACCEPT")
+        if (accept and accept not in ACCEPTS_JSON) or "HTTP_TRANSFER_ENCODING" in environ:
             return None
         content_type = environ.get("CONTENT_TYPE", "")
         length = environ.get("CONTENT_LENGTH", "")
         if content_type:
-            if content_type.split(";", 1)[0].strip().lower() != "application/json":
+            if media_type(content_type) != "application/json":
                 return None
         elif length not in ("", "0"):
             return None

@@ -14,6 +14,7 @@ from mockconnect.http import body as jackson
 from mockconnect.http.jackson import Dialect, dialect_of
 from mockconnect.http.rawpath import JavaIntConverter, SegmentConverter
 from mockconnect.http.reply import Answer, answer_response, gc_paused
+from mockconnect.release.contract import QueryArgs
 from mockconnect.worker.cluster import ConnectCluster, CreateRequest
 from mockconnect.worker.errors import BadRequest, Forbidden
 
@@ -23,14 +24,10 @@ CONNECTOR = "/connectors/<segment:connector>"
 TASK = CONNECTOR + "/tasks/<javaint:task>"
 
 
-class Args(Protocol):
+class Args(QueryArgs, Protocol):
     """The query parameters, as werkzeug's MultiDict offers them."""
 
     def get(self, key: str) -> str | None: ...
-
-    def getlist(self, key: str) -> list[str]: ...
-
-    def __contains__(self, key: object) -> bool: ...
 
 
 class Call(Protocol):
