@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockconnect.conformance.lifecycle import source_offsets_settled
+from mockconnect.conformance.lifecycle import sink_tasks_gone, source_offsets_settled
 from mockconnect.conformance.normalise import Answer
 
 PARTITION = {"filename": "/tmp/in.txt"}
@@ -31,6 +31,18 @@ def test_an_alter_is_settled_once_the_partition_has_the_new_offset() -> None:
     assert not altered(offsets({"partition": PARTITION, "offset": {"position": 0}}))
     assert not altered(offsets({"partition": PARTITION, "offset": {"position": 5}}, status=500))
     assert not altered(Answer(status=200, content_type="text/html", location=None, text="<html>"))
+
+
+def test_a_sink_alter_waits_only_while_the_worker_says_its_tasks_have_not_left() -> None:
+    # The start of what a real 3.7.0 worker answered in CI right after the sink was stopped:
+    early = (
+        '{"error_code":500,"message":"Failed to alter consumer group offsets for connector c either because '
+        "its tasks haven't stopped completely yet or the connector was resumed before the r"
+    )
+    assert not sink_tasks_gone(Answer(status=500, content_type="application/json", location=None, text=early))
+    assert sink_tasks_gone(offsets())
+    assert sink_tasks_gone(Answer(status=500, content_type="application/json", location=None, text='{"message":"x"}'))
+    assert sink_tasks_gone(Answer(status=400, content_type="application/json", location=None, text=early))
 
 
 def test_a_restart_plan_s_tasks_compare_in_any_order() -> None:
