@@ -32,7 +32,7 @@ from mockconnect.http.errors import error_answer, http_envelope, internal_error_
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
 from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import JavaIntConverter, raw_path
-from mockconnect.http.reply import Answer, dump
+from mockconnect.http.reply import Answer, dump, gc_paused
 from mockconnect.http.views import INTERNAL_OPERATIONS, ROUTES, Args, View
 from mockconnect.mock.state import MockState
 from mockconnect.worker.cluster import ConnectCluster
@@ -53,6 +53,7 @@ class _Route:
     pattern: re.Pattern[str]
     view: View
     task_param: bool
+    grows: bool
 
 
 def _compile(rule: str) -> re.Pattern[str]:
@@ -64,7 +65,7 @@ _BY_METHOD: dict[str, list[_Route]] = {}
 for _item in ROUTES:
     if _item.operation_id not in INTERNAL_OPERATIONS:
         _BY_METHOD.setdefault(_item.method, []).append(
-            _Route(_item.operation_id, _compile(_item.rule), _item.view, "<javaint:" in _item.rule)
+            _Route(_item.operation_id, _compile(_item.rule), _item.view, "<javaint:" in _item.rule, _item.grows)
         )
 
 
@@ -166,6 +167,18 @@ class DirectPath:
         path: str,
         params: dict[str, Any],
     ) -> Iterable[bytes]:
+        if route.grows:
+            # Until the answer's objects are freed: re-enabled while they live, the collector walks them all.
+            with gc_paused():
+                status, headers, data = self._exchange(environ, state, route, path, params)
+        else:
+            status, headers, data = self._exchange(environ, state, route, path, params)
+        start_response(status, headers)
+        return [data]
+
+    def _exchange(
+        self, environ: dict[str, Any], state: MockState, route: _Route, path: str, params: dict[str, Any]
+    ) -> tuple[str, list[tuple[str, str]], bytes]:
         started = time.perf_counter()
         length = environ.get("CONTENT_LENGTH", "")
         raw = environ["wsgi.input"].read(int(length)) if length and length != "0" else b""
@@ -217,5 +230,4 @@ class DirectPath:
             _HeaderNames(headers),
             len(data),
         )
-        start_response(_STATUS_LINES[answer.status], headers)
-        return [data]
+        return _STATUS_LINES[answer.status], headers, data

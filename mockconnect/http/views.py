@@ -52,16 +52,24 @@ class Route:
     view: View
     consumes_json: bool = True
     reads_body: bool = False
+    grows: bool = False
+    """The answer grows with the store (the listing): built, checked and sent with the GC paused."""
 
 
 ROUTES: list[Route] = []
 
 
 def route(
-    operation_id: str, method: str, rule: str, *, consumes_json: bool = True, reads_body: bool = False
+    operation_id: str,
+    method: str,
+    rule: str,
+    *,
+    consumes_json: bool = True,
+    reads_body: bool = False,
+    grows: bool = False,
 ) -> Callable[[View], View]:
     def register(view: View) -> View:
-        ROUTES.append(Route(operation_id, method, rule, view, consumes_json, reads_body))
+        ROUTES.append(Route(operation_id, method, rule, view, consumes_json, reads_body, grows))
         return view
 
     return register
@@ -108,7 +116,7 @@ def get_worker_info(call: Call) -> Answer:
 # -- ConnectorsResource ------------------------------------------------------------------------
 
 
-@route("listConnectors", "GET", "/connectors")
+@route("listConnectors", "GET", "/connectors", grows=True)
 def list_connectors(call: Call) -> Answer:
     expand = call.args.getlist("expand") if "expand" in call.args else None
     with gc_paused():
