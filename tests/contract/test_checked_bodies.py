@@ -39,7 +39,8 @@ def test_a_large_body_is_checked_once_and_a_body_differing_in_its_last_byte_anew
 
     broken = [*names[:-1], 7]  # the last name is a number: only the final bytes differ
     first = _problems(broken)
-    assert first and "is not valid" in first[0]
+    assert first
+    assert "is not valid" in first[0]
     assert _problems(list(broken)) == first
     assert len(checks) == 2
 
