@@ -7,7 +7,8 @@ rules that need Flask's machinery can apply to it: no authentication is asked fo
 requests, its path is made of unreserved characters only (nothing to decode, no dot or empty segment,
 no trailing slash), its query is ``name=value`` pairs of the same characters, it is GET, POST, PUT,
 PATCH or DELETE on an operation the release emulated has, it takes JSON (no Accept header, or one that takes
-JSON as it is) and any body it has is JSON within the size limit. Such a request's answer cannot
+JSON as it is), any body it has is JSON within the size limit, and its Host header (which a create's
+Location is built from) is a plain name or address. Such a request's answer cannot
 depend on anything else, so the direct path gives byte for byte the answer and the journal entry
 Flask would (``tests/http/test_direct_path.py`` holds the two to that).
 """
@@ -25,7 +26,8 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.wrappers import Request
+from werkzeug.sansio.utils import get_current_url
+from werkzeug.wsgi import get_host
 
 from mockconnect.http import security
 from mockconnect.http.errors import error_answer, http_envelope, internal_error_answer
@@ -44,6 +46,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 """One path segment that needs no decoding: unreserved characters, never a dot segment."""
 _QUERY = re.compile(r"(?:[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*)?")
+_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?")
+"""A Host header the Location of a create can be built from as it stands."""
 _STATUS_LINES = {code: f"{code} {text.upper()}" for code, text in HTTP_STATUS_CODES.items()}
 
 
@@ -90,8 +94,8 @@ class DirectCall:
         return value
 
     def host_url(self) -> str:
-        url: str = Request(self._environ).host_url  # werkzeug's own rules for Host and the port
-        return url
+        # werkzeug's Request.host_url, without building the Request
+        return get_current_url(self._environ.get("wsgi.url_scheme", "http"), get_host(self._environ))
 
 
 class _HeaderNames:
@@ -140,6 +144,9 @@ class DirectPath:
         if length and (not length.isdigit() or int(length) > (self.config["MAX_CONTENT_LENGTH"] or 0)):
             return None
         if not _QUERY.fullmatch(environ.get("QUERY_STRING", "")):
+            return None
+        host = environ.get("HTTP_HOST")
+        if host is not None and not _HOST.fullmatch(host):
             return None
         path = raw_path(environ)
         for route in routes:

@@ -101,6 +101,7 @@ class Catalog:
     other_classes: Mapping[str, str] = field(default_factory=dict)
     """Loadable classes that are not usable plugins: ``not_a_plugin``, or the 500 message Connect gives."""
     _connector_versions: dict[str, str | None] = field(default_factory=dict, init=False, compare=False, repr=False)
+    _listed: dict[bool, tuple[Plugin, ...]] = field(default_factory=dict, init=False, compare=False, repr=False)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Catalog:
@@ -116,11 +117,13 @@ class Catalog:
 
     def listed(self, connectors_only: bool) -> list[Plugin]:
         """Plugins in ``/connector-plugins`` order: by type, then by class name."""
-        types = PLUGIN_TYPES[:2] if connectors_only else PLUGIN_TYPES
-        return sorted(
-            (p for p in self.plugins if p.type in types),
-            key=lambda p: (PLUGIN_TYPES.index(p.type), p.cls),
-        )
+        known = self._listed.get(connectors_only)
+        if known is None:  # the catalog is immutable (a change is a new catalog): sorted once
+            types = PLUGIN_TYPES[:2] if connectors_only else PLUGIN_TYPES
+            known = self._listed[connectors_only] = tuple(
+                sorted((p for p in self.plugins if p.type in types), key=lambda p: (PLUGIN_TYPES.index(p.type), p.cls))
+            )
+        return list(known)
 
     def connectors(self) -> list[Plugin]:
         return self.listed(connectors_only=True)

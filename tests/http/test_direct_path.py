@@ -160,8 +160,17 @@ def test_the_location_header_follows_the_host_header() -> None:
     requests: list[Request] = [
         ("POST", "/connectors", SINK, {**JSON, "Host": "connect.example:8083"}),
         ("PUT", "/connectors/u/config", json.dumps(sink_config()).encode(), {**JSON, "Host": "[::1]:80"}),
+        ("POST", "/connectors", _named(SINK, "v"), {**JSON, "Host": "c%6Fnnect.example"}),
+        ("POST", "/connectors", _named(SINK, "w"), {**JSON, "Host": "CONNECT.example:443"}),
+        ("POST", "/connectors", _named(SINK, "x"), {**JSON, "Host": "bad host"}),
     ]
     agree("3.7.0", requests)
+
+
+def _named(body: bytes, name: str) -> bytes:
+    created = json.loads(body)
+    created["name"] = name
+    return json.dumps(created).encode()
 
 
 def test_authentication_and_faults_send_everything_to_flask(served: list[str]) -> None:
