@@ -74,6 +74,8 @@ class MockConnect:
             # sleeps (a busy loop). stop() wakes the loop through its trigger, so a long timeout is free.
             asyncore_loop_timeout=IDLE_POLL_SECONDS,
             url_scheme="http" if tls is None else "https",
+            # The connection's own address, which a real worker puts in a Location when Host is blank.
+            server_name="127.0.0.1" if host in WILDCARD_HOSTS else host,
         )
         transport.install(self._server)  # connection resets, closes and dribbles for fault scenarios
         if tls is not None:  # waitress cannot terminate TLS itself: its channels do it on its loop

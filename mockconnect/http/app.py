@@ -23,6 +23,7 @@ from mockconnect.http.client import MockConnectClient
 from mockconnect.http.direct import DirectPath
 from mockconnect.http.errors import envelope, error_answer, http_envelope, internal_error_answer
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
+from mockconnect.http.host import host_problem
 from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import AMBIGUOUS_URI, BAD_URI, RawPathRouting
 from mockconnect.http.reply import answer_response, replied_body, reply
@@ -59,6 +60,7 @@ def create_app(
     answers itself (the same answers; the tests compare the two).
     """
     app = Flask("mockconnect", static_folder=None)
+    app.response_class = LocationAsSet
     app.test_client_class = MockConnectClient
     app.url_map.strict_slashes = False  # Jersey accepts one optional trailing slash
     app.url_map.merge_slashes = False  # but never an empty segment: /connectors//status is a 404
@@ -148,6 +150,19 @@ def _options_media_type(accept: str | None) -> str | None:
     return max(ranges, key=lambda item: item[0])[1]
 
 
+class LocationAsSet(Response):
+    """A response whose Location goes out as the view set it. werkzeug passes it through ``iri_to_uri``,
+    which lower-cases the host, where Kafka repeats the Host header as sent (the mock's Locations are
+    ASCII already)."""
+
+    def get_wsgi_headers(self, environ: Any) -> Any:
+        headers = super().get_wsgi_headers(environ)
+        location = self.headers.get("Location")
+        if location is not None:
+            headers["Location"] = location
+        return headers
+
+
 def _gate() -> Response | None:
     """Kafka's checks before a view runs: routing, then Content-Type (415), then Accept (406)."""
     # The request and g proxies are read once: every access through a proxy looks up the context.
@@ -161,8 +176,15 @@ def _gate() -> Response | None:
         # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
         ctx.mockconnect_unrouted = True
         raise BadRequest()
+    release = _cluster().release
+    refused_host = host_problem(environ, release)
+    if refused_host is not None:  # Jetty refuses these before routing, as the ambiguous paths below
+        ctx.mockconnect_unrouted = True
+        if release.has("ambiguous_uris_refused"):
+            return _ambiguous_uri(req.method, refused_host)
+        return reply(envelope(400, f"HTTP 400 {refused_host}"), 400)
     ambiguous = environ.get(AMBIGUOUS_URI)
-    if ambiguous and _cluster().release.has("ambiguous_uris_refused"):
+    if ambiguous and release.has("ambiguous_uris_refused"):
         ctx.mockconnect_unrouted = True
         return _ambiguous_uri(req.method, ambiguous)
     if req.routing_exception is not None:

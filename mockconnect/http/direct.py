@@ -26,12 +26,11 @@ from flask import Flask
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import HTTP_STATUS_CODES
-from werkzeug.sansio.utils import get_current_url
-from werkzeug.wsgi import get_host
 
 from mockconnect.http import security
 from mockconnect.http.errors import error_answer, http_envelope, internal_error_answer
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
+from mockconnect.http.host import base_url
 from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import JavaIntConverter, raw_path
 from mockconnect.http.reply import Answer, dump, gc_paused
@@ -94,8 +93,7 @@ class DirectCall:
         return value
 
     def host_url(self) -> str:
-        # werkzeug's Request.host_url, without building the Request
-        return get_current_url(self._environ.get("wsgi.url_scheme", "http"), get_host(self._environ))
+        return base_url(self._environ)
 
 
 class _HeaderNames:
@@ -146,7 +144,7 @@ class DirectPath:
         if not _QUERY.fullmatch(environ.get("QUERY_STRING", "")):
             return None
         host = environ.get("HTTP_HOST")
-        if host is not None and not _HOST.fullmatch(host):
+        if host is None or not _HOST.fullmatch(host):
             return None
         path = raw_path(environ)
         for route in routes:

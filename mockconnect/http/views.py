@@ -11,6 +11,7 @@ from flask import Flask, Response, current_app, request
 from werkzeug.exceptions import NotFound
 
 from mockconnect.http import body as jackson
+from mockconnect.http.host import base_url
 from mockconnect.http.jackson import Dialect, dialect_of
 from mockconnect.http.rawpath import JavaIntConverter, SegmentConverter
 from mockconnect.http.reply import Answer, answer_response, gc_paused
@@ -327,8 +328,7 @@ class FlaskCall:
         return value
 
     def host_url(self) -> str:
-        url: str = self._request.host_url
-        return url
+        return base_url(self._request.environ)
 
 
 def _flask_view(view: View) -> Callable[..., Response]:

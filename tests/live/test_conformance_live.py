@@ -22,6 +22,7 @@ from conformance_gate import (
     conformance,
     fuzz_sample,
 )
+from host_probe import compare_with_worker
 
 from mockconnect.live.worker import KafkaWorker
 
@@ -45,3 +46,7 @@ def test_fuzzed_sample_agrees_with_the_real_worker(kafka_worker: KafkaWorker, tm
         f"in {seconds:.1f} s\n"
     )
     assert_fuzz_clean(report)
+
+
+def test_the_host_header_is_read_as_the_real_worker_reads_it(kafka_worker: KafkaWorker) -> None:
+    compare_with_worker(kafka_worker.rest_port, kafka_worker.url, kafka_worker.kafka_version)

@@ -23,6 +23,7 @@ from conformance_gate import (
     fuzz_sample,
     started_worker,
 )
+from host_probe import compare_with_worker
 
 from mockconnect.live.worker import KafkaWorker
 from mockconnect.release import known_releases
@@ -73,3 +74,7 @@ def test_fuzzed_sample_agrees_with_the_real_worker_of_the_release(release_worker
         f"\nfuzzing against the real {release_worker.kafka_version} worker: {report.fuzz_figures} in {seconds:.1f} s\n"
     )
     assert_fuzz_clean(report)
+
+
+def test_the_host_header_is_read_as_the_real_worker_of_the_release_reads_it(release_worker: KafkaWorker) -> None:
+    compare_with_worker(release_worker.rest_port, release_worker.url, release_worker.kafka_version)
