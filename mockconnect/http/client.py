@@ -50,6 +50,9 @@ class MockConnectClient(FlaskClient):
         """The environ ``EnvironBuilder`` builds for this call, or None when the call is not a plain one."""
         if not _PLAIN_TARGET.fullmatch(target) or (json is not None and data is not None):
             return None
+        config = self.application.config
+        if config["SERVER_NAME"] or config["APPLICATION_ROOT"] != "/" or config["PREFERRED_URL_SCHEME"] != "http":
+            return None  # the builder's base URL comes from these
         if headers is not None and (type(headers) is not dict or any(type(v) is not str for v in headers.values())):
             return None
         content_type = None

@@ -137,3 +137,16 @@ def test_calls_answer_the_same_through_the_shortcut_and_the_builder() -> None:
     builder = run(FlaskClient(create_app(), use_cookies=False))
     assert shortcut == builder
     assert [status for status, _ in shortcut] == [201, 200, 200, 500, 200, 202, 202, 200, 204, 404]
+
+
+@pytest.mark.parametrize(
+    ("setting", "value"),
+    [("SERVER_NAME", "connect.example:8083"), ("APPLICATION_ROOT", "/kafka"), ("PREFERRED_URL_SCHEME", "https")],
+)
+def test_an_app_configured_for_another_base_url_goes_to_the_builder(setting: str, value: str) -> None:
+    app = create_app()
+    app.config[setting] = value
+    client = app.test_client(use_cookies=False)
+    assert client.plain_environ("/connectors") is None
+    default = APP.test_client(use_cookies=False)
+    assert default.plain_environ("/connectors") is not None
