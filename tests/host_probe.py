@@ -6,25 +6,33 @@ import json
 import re
 import socket
 
-CASES: list[tuple[str, bytes]] = [
-    ("plain", b"Host: connect.example:8083\r\n"),
-    ("escaped", b"Host: c%6Fnnect.example\r\n"),
-    ("space", b"Host: bad host\r\n"),
-    ("upper case, port 443", b"Host: CONNECT.example:443\r\n"),
-    ("ipv6, default port", b"Host: [::1]:80\r\n"),
-    ("blank", b"Host: \r\n"),
-    ("none", b""),
-    ("twice", b"Host: a\r\nHost: b\r\n"),
-    ("port not a number", b"Host: h:abc\r\n"),
-    ("underscore", b"Host: h_x.example\r\n"),
+CASES: list[tuple[str, bytes, bytes]] = [
+    ("plain", b"/connectors", b"Host: connect.example:8083\r\n"),
+    ("escaped", b"/connectors", b"Host: c%6Fnnect.example\r\n"),
+    ("space", b"/connectors", b"Host: bad host\r\n"),
+    ("upper case, port 443", b"/connectors", b"Host: CONNECT.example:443\r\n"),
+    ("ipv6, default port", b"/connectors", b"Host: [::1]:80\r\n"),
+    ("blank", b"/connectors", b"Host: \r\n"),
+    ("none", b"/connectors", b""),
+    ("twice", b"/connectors", b"Host: a\r\nHost: b\r\n"),
+    ("port not a number", b"/connectors", b"Host: h:abc\r\n"),
+    ("underscore", b"/connectors", b"Host: h_x.example\r\n"),
+    ("absolute target", b"http://other.example:9/connectors", b"Host: connect.example\r\n"),
+    ("port over 65535", b"/connectors", b"Host: h:99999\r\n"),
+    ("empty port", b"/connectors", b"Host: h:\r\n"),
+    ("ipv6 without brackets", b"/connectors", b"Host: ::1\r\n"),
+    ("trailing dot", b"/connectors", b"Host: h.example.\r\n"),
+    ("port 0080", b"/connectors", b"Host: h:0080\r\n"),
+    ("angle bracket", b"/connectors", b"Host: a<b\r\n"),
+    ("unclosed bracket", b"/connectors", b"Host: [::1\r\n"),
 ]
-"""What each case's Host lines are, by label."""
+"""Each case: its label, the request target, the Host lines."""
 
 Answer = tuple[int, str | None]
 
 
-def create(port: int, host_lines: bytes, name: str) -> tuple[int, str | None]:
-    """POST /connectors over HTTP/1.1 with these Host lines: the status and the Location, if any."""
+def create(port: int, target: bytes, host_lines: bytes, name: str) -> tuple[int, str | None]:
+    """POST ``target`` over HTTP/1.1 with these Host lines: the status and the Location, if any."""
     body = json.dumps(
         {
             "name": name,
@@ -36,7 +44,9 @@ def create(port: int, host_lines: bytes, name: str) -> tuple[int, str | None]:
         }
     ).encode()
     request = (
-        b"POST /connectors HTTP/1.1\r\n"
+        b"POST "
+        + target
+        + b" HTTP/1.1\r\n"
         + host_lines
         + b"Content-Type: application/json\r\nContent-Length: "
         + str(len(body)).encode()
@@ -57,8 +67,8 @@ def create(port: int, host_lines: bytes, name: str) -> tuple[int, str | None]:
 def answers(port: int, prefix: str) -> dict[str, Answer]:
     """Every case's answer, the server's own port written ``<port>`` (it is in a blank Host's Location)."""
     found: dict[str, Answer] = {}
-    for number, (label, lines) in enumerate(CASES):
-        status, location = create(port, lines, f"{prefix}{number}")
+    for number, (label, target, lines) in enumerate(CASES):
+        status, location = create(port, target, lines, f"{prefix}{number}")
         if location is not None:
             location = re.sub(rf":{port}/", ":<port>/", location)
         found[label] = (status, location)

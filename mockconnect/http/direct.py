@@ -7,8 +7,8 @@ rules that need Flask's machinery can apply to it: no authentication is asked fo
 requests, its path is made of unreserved characters only (nothing to decode, no dot or empty segment,
 no trailing slash), its query is ``name=value`` pairs of the same characters, it is GET, POST, PUT,
 PATCH or DELETE on an operation the release emulated has, it takes JSON (no Accept header, or one that takes
-JSON as it is), any body it has is JSON within the size limit, and its Host header (which a create's
-Location is built from) is a plain name or address. Such a request's answer cannot
+JSON as it is), any body it has is JSON within the size limit, and Jetty would take its Host header
+(:mod:`mockconnect.http.host`). Such a request's answer cannot
 depend on anything else, so the direct path gives byte for byte the answer and the journal entry
 Flask would (``tests/http/test_direct_path.py`` holds the two to that).
 """
@@ -30,7 +30,7 @@ from werkzeug.http import HTTP_STATUS_CODES
 from mockconnect.http import security
 from mockconnect.http.errors import error_answer, http_envelope, internal_error_answer
 from mockconnect.http.exchange import JOURNAL_BODY_LIMIT, Exchange, kafka_operation, record, request_problems
-from mockconnect.http.host import base_url
+from mockconnect.http.host import base_url, host_problem
 from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import JavaIntConverter, raw_path
 from mockconnect.http.reply import Answer, dump, gc_paused
@@ -45,8 +45,6 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 _SEGMENT = r"(?!\.\.?(?:/|$))[A-Za-z0-9._~-]+"
 """One path segment that needs no decoding: unreserved characters, never a dot segment."""
 _QUERY = re.compile(r"(?:[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*(?:&[A-Za-z0-9._~-]+=[A-Za-z0-9._~-]*)*)?")
-_HOST = re.compile(r"(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::[0-9]*)?")
-"""A Host header the Location of a create can be built from as it stands."""
 _STATUS_LINES = {code: f"{code} {text.upper()}" for code, text in HTTP_STATUS_CODES.items()}
 
 
@@ -93,7 +91,7 @@ class DirectCall:
         return value
 
     def host_url(self) -> str:
-        return base_url(self._environ)
+        return base_url(self._environ, self.cluster.release)
 
 
 class _HeaderNames:
@@ -143,9 +141,8 @@ class DirectPath:
             return None
         if not _QUERY.fullmatch(environ.get("QUERY_STRING", "")):
             return None
-        host = environ.get("HTTP_HOST")
-        if host is None or not _HOST.fullmatch(host):
-            return None
+        if host_problem(environ, state.cluster.release) is not None:
+            return None  # Flask's gate answers Jetty's 400
         path = raw_path(environ)
         for route in routes:
             found = route.pattern.fullmatch(path)

@@ -328,7 +328,7 @@ class FlaskCall:
         return value
 
     def host_url(self) -> str:
-        return base_url(self._request.environ)
+        return base_url(self._request.environ, self.cluster.release)
 
 
 def _flask_view(view: View) -> Callable[..., Response]:

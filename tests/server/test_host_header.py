@@ -12,7 +12,7 @@ from host_probe import answers
 from mockconnect.server import MockConnect
 
 # Jetty 9.4 (3.6.2 and 3.7.0 recorded alike): the last of two Host headers, the connection's own address
-# for a blank one, a space percent-encoded.
+# for a blank one, the authority of an absolute target over Host, a space percent-encoded.
 JETTY_9 = {
     "plain": (201, "http://connect.example:8083/connectors/p0"),
     "escaped": (201, "http://c%6Fnnect.example/connectors/p1"),
@@ -24,13 +24,24 @@ JETTY_9 = {
     "twice": (201, "http://b/connectors/p7"),
     "port not a number": (400, None),
     "underscore": (201, "http://h_x.example/connectors/p9"),
+    "absolute target": (201, "http://other.example:9/connectors/p10"),
+    "port over 65535": (400, None),
+    "empty port": (400, None),
+    "ipv6 without brackets": (201, "http://[::1]/connectors/p13"),
+    "trailing dot": (201, "http://h.example./connectors/p14"),
+    "port 0080": (201, "http://h/connectors/p15"),
+    "angle bracket": (201, "http://a%3Cb/connectors/p16"),
+    "unclosed bracket": (400, None),
 }
-# Jetty 12 (4.0.2 and 4.4.0 recorded alike): refuses a blank Host, two of them and a host with a space.
+# Jetty 12 (4.0.2 and 4.4.0 recorded alike): refuses a blank Host, two of them, a host with a space or an
+# angle bracket, and an absolute target whose authority is not the Host.
 JETTY_12 = {
     **JETTY_9,
     "space": (400, None),
     "blank": (400, None),
     "twice": (400, None),
+    "absolute target": (400, None),
+    "angle bracket": (400, None),
 }
 
 
