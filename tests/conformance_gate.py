@@ -59,7 +59,7 @@ def assert_lifecycle_clean(report: RunReport) -> None:
     assert unlisted(report) == [], "\n".join(unlisted(report))
     assert life["matched"] + life["listed_deviations"] == life["compared"]
     assert report.stale_deviations == [], "deviations.yaml lists divergences that no longer happen"
-    assert report.failures() == []
+    assert report.failures() == [], report.failures()
 
 
 def assert_fuzz_clean(report: RunReport) -> None:
@@ -70,7 +70,7 @@ def assert_fuzz_clean(report: RunReport) -> None:
     assert fuzz["status_agreement"] >= MIN_STATUS_AGREEMENT
     assert unlisted(report) == [], "\n".join(unlisted(report)[:20])
     assert report.check_failures == [], report.check_failures
-    assert report.failures() == []
+    assert report.failures() == [], report.failures()
     assert report.writes_outside == []
 
 

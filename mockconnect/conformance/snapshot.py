@@ -93,6 +93,9 @@ class SnapshotDiff:
     config_changed: list[str] = field(default_factory=list)
     status_changed: list[str] = field(default_factory=list)
     loggers_changed: list[str] = field(default_factory=list)
+    loggers_gone: list[str] = field(default_factory=list)
+    """Listed before, not after. log4j2 (Kafka 4.x) keeps its loggers in a WeakHashMap, so a logger nothing
+    holds any more leaves the listing after a garbage collection: not a change anyone made."""
 
     @property
     def clean(self) -> bool:
@@ -107,6 +110,7 @@ class SnapshotDiff:
             ("config changed", self.config_changed),
             ("status changed (not by this run: it sent no write to them)", self.status_changed),
             ("logger levels changed", self.loggers_changed),
+            ("loggers no longer listed (garbage-collected by log4j2, not changed)", self.loggers_gone),
         ):
             out += [f"{label}: {item}" for item in items]
         return out
@@ -126,6 +130,9 @@ def compare(before: Snapshot, after: Snapshot, policy: SafetyPolicy) -> Snapshot
         for logger, entry in before.loggers.items():
             level = entry.get("level") if isinstance(entry, dict) else None
             now = after.loggers.get(logger)
+            if now is None:
+                diff.loggers_gone.append(logger)
+                continue
             now_level = now.get("level") if isinstance(now, dict) else None
             if now_level != level:
                 diff.loggers_changed.append(f"{logger}: {level} -> {now_level}")
