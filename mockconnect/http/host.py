@@ -99,18 +99,12 @@ def host_problem(environ: dict[str, Any], release: Release) -> str | None:
 def base_url(environ: dict[str, Any], release: Release) -> str:
     """``scheme://host[:port]/`` as Jersey's base URI shows it, for a request :func:`host_problem` let through."""
     scheme = environ.get("wsgi.url_scheme", "http")
-    try:
-        host = _host(environ, release)
-    except _Refused:
-        host = environ.get("HTTP_HOST")
+    host = _host(environ, release)  # both paths have refused the Hosts this raises for before any view ran
     if host is None:  # none (HTTP/1.0) or blank: the address the connection reached
         server = environ.get("SERVER_NAME", "localhost")
         server = f"[{server}]" if ":" in server else server
         host = f"{server}:{environ.get('SERVER_PORT', _DEFAULT_PORTS.get(scheme, 80))}"
-    try:
-        name, port = _split(host)
-    except _Refused:
-        name, port = host, None
+    name, port = _split(host)
     netloc = quote(name, safe="!$&'()*+,;=:[]%-._~")
     if port is not None and port != _DEFAULT_PORTS.get(scheme):
         netloc += f":{port}"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import quote
@@ -120,8 +121,7 @@ def get_worker_info(call: Call) -> Answer:
 @route("listConnectors", "GET", "/connectors", grows=True)
 def list_connectors(call: Call) -> Answer:
     expand = call.args.getlist("expand") if "expand" in call.args else None
-    with gc_paused():
-        return Answer(call.cluster.list_connectors(expand), plain=True)
+    return Answer(call.cluster.list_connectors(expand), plain=True)
 
 
 @route("createConnector", "POST", "/connectors", reads_body=True)
@@ -331,9 +331,10 @@ class FlaskCall:
         return base_url(self._request.environ, self.cluster.release)
 
 
-def _flask_view(view: View) -> Callable[..., Response]:
+def _flask_view(view: View, grows: bool) -> Callable[..., Response]:
     def serve(**params: object) -> Response:
-        return answer_response(view(FlaskCall(), **params))
+        with gc_paused() if grows else nullcontext():
+            return answer_response(view(FlaskCall(), **params))
 
     serve.__name__ = serve.__qualname__ = view.__name__
     return serve
@@ -343,4 +344,6 @@ def register(app: Flask) -> None:
     app.url_map.converters["javaint"] = JavaIntConverter
     app.url_map.converters["segment"] = SegmentConverter
     for item in ROUTES:
-        app.add_url_rule(item.rule, endpoint=item.operation_id, view_func=_flask_view(item.view), methods=[item.method])
+        app.add_url_rule(
+            item.rule, endpoint=item.operation_id, view_func=_flask_view(item.view, item.grows), methods=[item.method]
+        )
