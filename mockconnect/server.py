@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from types import TracebackType
 from typing import Any
 
+from waitress import wasyncore
+from waitress.channel import HTTPChannel
 from waitress.server import create_server
 
 from mockconnect.http import transport
@@ -129,10 +131,21 @@ class MockConnect:
             self._close()
 
     def _close(self) -> None:
+        trigger = self._server.trigger
         for dispatcher in list(self._server._map.values()):
-            dispatcher.close()
+            if isinstance(dispatcher, HTTPChannel):
+                dispatcher.handle_close()  # also wakes a task thread waiting for room to write
+            elif dispatcher is self._server:
+                wasyncore.dispatcher.close(dispatcher)  # the listening socket; the server's close() shuts the trigger
+            elif dispatcher is not trigger:
+                dispatcher.close()
         self._closed = True
-        self._server.task_dispatcher.shutdown(timeout=5)
+        tasks = self._server.task_dispatcher
+        tasks.shutdown(timeout=5)
+        # A task thread still finishing wakes the loop through the trigger: closing it first made that
+        # write fail with EBADF (a logged traceback), or land in whatever file reused the descriptor.
+        if not tasks.threads:
+            trigger.close()
 
     def stop(self) -> None:
         """Stop serving; safe from any thread and from a signal handler (it only sets a flag and wakes the loop)."""
