@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
@@ -280,14 +279,15 @@ def validate_keys(
             result.errors.append(f'Missing required configuration "{key.name}" which has no default value.')
         elif key.default_value is not None:
             result.value = key.parse(key.default_value)  # a default is always loadable
-        checks: list[Callable[[object], None]] = []
         if key.validator is not None:
-            checks.append(functools.partial(key.validator.check, key.name))
-        if extra_checks and key.name in extra_checks:
-            checks.append(extra_checks[key.name])
-        for check in checks:
             try:
-                check(result.value)
+                key.validator.check(key.name, result.value)
+            except ConfigException as exc:
+                result.errors.append(str(exc))
+        extra = extra_checks.get(key.name) if extra_checks else None
+        if extra is not None:
+            try:
+                extra(result.value)
             except ConfigException as exc:
                 result.errors.append(str(exc))
     return results

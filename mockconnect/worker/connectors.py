@@ -30,7 +30,7 @@ class ConnectorOps(LifecycleOps):
     """The connector resources of ConnectorsResource."""
 
     def _validated(self, name: str, config: dict[str, str | None]) -> tuple[dict[str, str | None], Plugin]:
-        infos = validate_config(self.catalog, self.settings, config, self.release, self.lookups)
+        infos = validate_config(self.catalog, self.settings, config, self.release, self.lookups, errors_only=True)
         raise_if_invalid(infos)
         plugin = find_connector(self.catalog, str(config["connector.class"]))
         # Connect stores configs in HashMaps: reads come back in Java's hash order.

@@ -48,8 +48,21 @@ def hash_ordered(mapping: Mapping[str, V], *, copied: bool = False) -> dict[str,
     differently from a map filled one entry at a time.
     """
     capacity = _capacity(len(mapping), copied)
-    keys = sorted(enumerate(mapping), key=lambda item: (_bucket(item[1], capacity), item[0]))
-    return {key: mapping[key] for _, key in keys}
+    keys = tuple(mapping)
+    order = _order(keys, capacity) if len(keys) <= _REMEMBERED_SIZE else _order.__wrapped__(keys, capacity)
+    return {key: mapping[key] for key in order}
+
+
+_REMEMBERED_SIZE = 64
+"""Orders of maps up to this size are remembered (a config's keys repeat from request to request);
+a connector listing's thousands of names are not."""
+
+
+@lru_cache(maxsize=4096)
+def _order(keys: tuple[str, ...], capacity: int) -> tuple[str, ...]:
+    """``keys`` (in insertion order) in a HashMap's iteration order: by bucket, then as inserted."""
+    ranked = sorted(range(len(keys)), key=lambda i: (_bucket(keys[i], capacity), i))
+    return tuple(keys[i] for i in ranked)
 
 
 def to_string(mapping: Mapping[str, str | None]) -> str:

@@ -204,11 +204,15 @@ def validate_config(
     props: Mapping[str, str | None],
     release: Release | None = None,
     lookups: plugin_keys.ConnectorLookups | None = None,
+    *,
+    errors_only: bool = False,
 ) -> dict[str, Json]:
     """AbstractHerder.validateConnectorConfig: a ConfigInfos body, or BadRequest / ConnectError.
 
     From 4.1 (KIP-891) the connector is loaded in the version ``connector.plugin.version`` asks for,
-    through the worker's memory of failed loads (``lookups``), and its plugin versions are validated."""
+    through the worker's memory of failed loads (``lookups``), and its plugin versions are validated.
+    ``errors_only`` (a create or a config change, which only needs to know it is valid): a config with no
+    error gets ``{"error_count": 0}`` without its ConfigInfos rendered; one with errors, the whole body."""
     release = release or get_release()
     connector_class = props.get("connector.class")
     if connector_class is None:
@@ -254,13 +258,18 @@ def validate_config(
 
     keys: dict[str, ConfigKey] = {k.name: k for k in framework_keys}
     keys.update((k.name, k) for k in plugin.config)
-    groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
-    configs, error_count = _config_infos(keys, {**framework, **own}, undefined)
+    values = {**framework, **own}
+    converters: tuple[list[dict[str, Json]], list[str], int] = ([], [], 0)
     if release.has("converter_validation"):
-        converters, converter_groups, converter_errors = _converter_infos(catalog, props, classes, unloaded)
-        configs.extend(converters)
-        groups.extend(group for group in converter_groups if group not in groups)
-        error_count += converter_errors
+        converters = _converter_infos(catalog, props, classes, unloaded)
+    if errors_only and not _error_count(keys, values, undefined) + converters[2]:
+        client_override_infos(plugin.type, props, classes, release.version)  # may still fail the request
+        return {"error_count": 0}
+    groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
+    configs, error_count = _config_infos(keys, values, undefined)
+    configs.extend(converters[0])
+    groups.extend(group for group in converters[1] if group not in groups)
+    error_count += converters[2]
     overrides, override_groups = client_override_infos(plugin.type, props, classes, release.version)
     configs.extend(overrides)
     groups.extend(group for group in override_groups if group not in groups)
@@ -299,6 +308,14 @@ def _config_infos(
         configs.append({"definition": key.info(), "value": result.info(key) if result else None})
         error_count += len(result.errors) if result else 0
     return configs, error_count
+
+
+def _error_count(
+    keys: Mapping[str, ConfigKey], values: Mapping[str, ConfigValue], undefined: Mapping[str, ConfigValue]
+) -> int:
+    """The error_count :func:`_config_infos` adds up, without rendering the configs."""
+    count = sum(len(value.errors) for name, value in undefined.items() if name not in keys)
+    return count + sum(len(values[name].errors) for name in keys if name in values)
 
 
 def _mismatch_infos(
