@@ -12,9 +12,9 @@ import json
 import math
 import re
 import sys
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, partial
 from typing import Any, Protocol
 
 import jsonschema_rs
@@ -279,6 +279,38 @@ def _param_problems(param: Parameter, path_params: Mapping[str, Any], query: Que
     return _schema_problems(f"{param.location} parameter {param.name!r}", param.validator, value)
 
 
+class _Operations(MutableMapping[str, Operation]):
+    """A contract's operations by operationId, each compiled the first time it is looked up: a process
+    that serves a few operations (a cold start's first ``GET /``) does not wait for all of them."""
+
+    def __init__(self, specs: dict[str, Callable[[], Operation]]) -> None:
+        self._specs = specs
+        self._compiled: dict[str, Operation] = {}
+
+    def __getitem__(self, operation_id: str) -> Operation:
+        compiled = self._compiled.get(operation_id)
+        if compiled is None:
+            compiled = self._compiled[operation_id] = self._specs[operation_id]()  # a race compiles it twice: harmless
+        return compiled
+
+    def __setitem__(self, operation_id: str, operation: Operation) -> None:
+        self._specs.setdefault(operation_id, lambda: operation)
+        self._compiled[operation_id] = operation
+
+    def __delitem__(self, operation_id: str) -> None:
+        del self._specs[operation_id]
+        self._compiled.pop(operation_id, None)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._specs)
+
+    def __len__(self) -> int:
+        return len(self._specs)
+
+    def __contains__(self, operation_id: object) -> bool:
+        return operation_id in self._specs
+
+
 class Contract:
     """An OpenAPI 3.1 document compiled for fast checks, looked up by operationId."""
 
@@ -286,13 +318,14 @@ class Contract:
         self.document = document
         self._prepared: dict[str, Any] = _with_int_ranges(dict(document))
         self._root = {"components": self._prepared.get("components", {})}
-        self.operations: dict[str, Operation] = {}
+        specs: dict[str, Callable[[], Operation]] = {}
         for path, item in self._prepared.get("paths", {}).items():
             shared = item.get("parameters", [])
             for method in _HTTP_METHODS:
                 spec = item.get(method)
                 if spec is not None:
-                    self.operations[spec["operationId"]] = self._compile(path, method, shared, spec)
+                    specs[spec["operationId"]] = partial(self._compile, path, method, shared, spec)
+        self.operations: MutableMapping[str, Operation] = _Operations(specs)
 
     def _resolve(self, node: Any) -> Any:
         while isinstance(node, dict) and "$ref" in node and node["$ref"].startswith("#/"):
