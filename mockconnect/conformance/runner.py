@@ -556,6 +556,12 @@ class Runner:
             self.report.convergence = [
                 note for budget in (*self.budgets.values(), self.settle_budget) for note in budget.messages()
             ]
+            for target in self.targets:
+                if target.resent:
+                    self.report.notes.append(
+                        f"the {target.label} closed a kept-alive connection without answering {len(target.resent)} "
+                        f"time(s); each request was sent once more on a new connection: {', '.join(target.resent)}"
+                    )
             self._close()
 
     def _cleanup(self) -> None:
