@@ -262,14 +262,14 @@ def validate_config(
     converters: tuple[list[dict[str, Json]], list[str], int] = ([], [], 0)
     if release.has("converter_validation"):
         converters = _converter_infos(catalog, props, classes, unloaded)
-    if errors_only and not _error_count(keys, values, undefined) + converters[2]:
+    error_count = _error_count(keys, values, undefined) + converters[2]
+    if errors_only and not error_count:
         client_override_infos(plugin.type, props, classes, release.version)  # may still fail the request
         return {"error_count": 0}
     groups = list(dict.fromkeys(k.group for k in (*framework_keys, *plugin.config) if k.group is not None))
-    configs, error_count = _config_infos(keys, values, undefined)
+    configs = _config_infos(keys, values, undefined)
     configs.extend(converters[0])
     groups.extend(group for group in converters[1] if group not in groups)
-    error_count += converters[2]
     overrides, override_groups = client_override_infos(plugin.type, props, classes, release.version)
     configs.extend(overrides)
     groups.extend(group for group in override_groups if group not in groups)
@@ -295,25 +295,21 @@ def _undefined(
 
 def _config_infos(
     keys: Mapping[str, ConfigKey], values: Mapping[str, ConfigValue], undefined: Mapping[str, ConfigValue]
-) -> tuple[list[dict[str, Json]], int]:
+) -> list[dict[str, Json]]:
     """AbstractHerder.generateResult: values no key defines first, then every key with its value."""
-    configs: list[dict[str, Json]] = []
-    error_count = 0
-    for name, undefined_value in undefined.items():
-        if name not in keys:
-            configs.append({"definition": None, "value": undefined_value.info(None)})
-            error_count += len(undefined_value.errors)
+    configs: list[dict[str, Json]] = [
+        {"definition": None, "value": value.info(None)} for name, value in undefined.items() if name not in keys
+    ]
     for key in keys.values():
         result = values.get(key.name)
         configs.append({"definition": key.info(), "value": result.info(key) if result else None})
-        error_count += len(result.errors) if result else 0
-    return configs, error_count
+    return configs
 
 
 def _error_count(
     keys: Mapping[str, ConfigKey], values: Mapping[str, ConfigValue], undefined: Mapping[str, ConfigValue]
 ) -> int:
-    """The error_count :func:`_config_infos` adds up, without rendering the configs."""
+    """generateResult's error count: the errors of the values :func:`_config_infos` lists."""
     count = sum(len(value.errors) for name, value in undefined.items() if name not in keys)
     return count + sum(len(values[name].errors) for name in keys if name in values)
 
@@ -337,7 +333,8 @@ def _mismatch_infos(
     values[plugin_keys.CONNECTOR_VERSION].errors.append(mismatch.message)
     values[plugin_keys.CONNECTOR_VERSION].recommended_values = [v for v in mismatch.available if v is not None]
     undefined = _undefined(props, values, common)
-    configs, error_count = _config_infos({key.name: key for key in common}, values, undefined)
+    keys = {key.name: key for key in common}
+    configs, error_count = _config_infos(keys, values, undefined), _error_count(keys, values, undefined)
     groups = list(dict.fromkeys(key.group for key in common if key.group is not None))
     return {"name": connector_class, "error_count": error_count, "groups": groups, "configs": configs}
 
