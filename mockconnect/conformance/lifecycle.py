@@ -23,6 +23,7 @@ from mockconnect.conformance.operations import operation_for
 from mockconnect.conformance.policy import ABSENT_PACKAGE, HARMLESS_CONNECTOR, SafetyPolicy
 from mockconnect.conformance.targets import NO_BODY, Target
 from mockconnect.release import Release, get_release
+from mockconnect.worker.core import REBALANCE_EXPECTED, REBALANCE_TEXTS
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
@@ -67,6 +68,8 @@ class Sent:
     seconds: float
     settled: bool
     problems: list[str]
+    refused_while_rebalancing: int = 0
+    """Answers sent again because the worker refused the request while a rebalance was expected."""
 
 
 # -- predicates on answers ---------------------------------------------------------------------
@@ -123,6 +126,24 @@ def sink_tasks_gone(answer: Answer) -> bool:
     so the step is sent again until it gets past that check.
     """
     return not (answer.status == 500 and "haven't stopped completely yet" in answer.text)
+
+
+REBALANCE_WAIT = 15.0
+"""How long a step is sent again while the worker refuses it for a rebalance (seconds)."""
+
+
+def refused_while_rebalancing(answer: Answer) -> bool:
+    """Whether a worker refused the request, before acting on it, because a rebalance is expected.
+
+    A real worker answers so for a moment after a config change (500 on the GETs that check, 409 with
+    one of three texts on forwarded requests; ``rel.patch.add-key.get`` in 3.9.2, a GET config after a
+    PUT in a 4.4.0 CI run). No step expects it, and the request did nothing, so it is sent again.
+    """
+    if answer.status not in (409, 500):
+        return False
+    body = answer.json
+    text = body.get("message") if isinstance(body, dict) else None
+    return text == REBALANCE_EXPECTED if answer.status == 500 else text in REBALANCE_TEXTS.values()
 
 
 def has(**expected: Any) -> Check:
@@ -977,6 +998,7 @@ def send_step(target: Target, step: Step, budget: Convergence | None = None) -> 
     """
     began = time.monotonic()
     polls = 0
+    refused = 0
     delay = 0.05
     allowance = step.timeout if budget is None or step.wait is None else budget.allowance(step.timeout)
     while True:
@@ -984,6 +1006,11 @@ def send_step(target: Target, step: Step, budget: Convergence | None = None) -> 
             step.method, step.path, query=step.query, body=step.body, raw=step.raw, headers=step.headers
         )
         polls += 1
+        if refused_while_rebalancing(answer) and time.monotonic() - began < REBALANCE_WAIT:
+            refused += 1
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+            continue
         settled = step.wait is None or step.wait(answer)
         if settled or time.monotonic() - began >= allowance:
             break
@@ -1003,7 +1030,7 @@ def send_step(target: Target, step: Step, budget: Convergence | None = None) -> 
         problem = step.check(answer)
         if problem:
             problems.append(problem)
-    return Sent(answer, polls, time.monotonic() - began, settled, problems)
+    return Sent(answer, polls, time.monotonic() - began, settled, problems, refused)
 
 
 def iterate(steps: list[Step], targets: list[Target]) -> Iterator[tuple[Step, list[Sent]]]:

@@ -64,9 +64,9 @@ class Options:
     """How long a fuzzed read that differs is read again from both targets before it counts as a divergence."""
     progress: TextIO | None = None
     mock_factory: Any = None
+    """Builds the in-process comparison mock (default: a fresh MockConnect); tests pass a broken one."""
     mock_kafka_version: str | None = None
     """The release the comparison mock emulates; None: the target's own (GET /), when the mock knows it."""
-    """Builds the in-process comparison mock (default: a fresh MockConnect); tests pass a broken one."""
     access: Access = field(default_factory=Access)
     """Credentials and TLS settings for the real workers (--target and --compare-with, not the mock)."""
 
@@ -229,6 +229,8 @@ class Runner:
         self.fuzzer: Any = None
         self.budgets: dict[str, Convergence] = {}
         self.settle_budget = Convergence("comparison")
+        self.refused_while_rebalancing: dict[str, list[str]] = {"target": [], "comparison": []}
+        """Per target label, the lifecycle steps sent again because a rebalance was expected."""
         from mockconnect.conformance.report import Progress
 
         self.progress = Progress(options.progress)
@@ -391,6 +393,11 @@ class Runner:
             else:
                 began = time.monotonic()
                 sent = [lifecycle.send_step(target, step, self.budgets[target.label]) for target in self.targets]
+                for target, answer in zip(self.targets, sent, strict=True):
+                    if answer.refused_while_rebalancing:
+                        self.refused_while_rebalancing[target.label].append(
+                            f"{step.name} ({answer.refused_while_rebalancing}x)"
+                        )
                 result.seconds = time.monotonic() - began
                 result.target = sent[0].answer
                 result.problems = sent[0].problems
@@ -490,13 +497,12 @@ class Runner:
             request_body=_text(request.body),
         )
         if len(self.targets) > 1:
-            comparison = self.targets[1]
-            mirrored = request.copy()
-            mirrored.url = comparison.url + path
-            mirrored.headers.pop("Host", None)
+            target, comparison = self.targets
+            result.target = self._past_rebalance(target, request, path, Answer.from_response(response), result.name)
             try:
-                answer = comparison.session.send(mirrored, timeout=comparison.effective_timeout, allow_redirects=False)
-                result.comparison = Answer.from_response(answer)
+                result.comparison = self._past_rebalance(
+                    comparison, request, path, self._send_again(comparison, request, path), result.name
+                )
             except Refused as refused:
                 result.comparison_problems.append(str(refused))
             except requests.RequestException as exc:
@@ -519,20 +525,41 @@ class Runner:
         while result.diff and time.monotonic() < deadline:
             time.sleep(0.1 if polls < 5 else 0.25)
             polls += 1
-            answers = []
-            for target in self.targets:
-                again = request.copy()
-                again.url = target.url + path
-                again.headers.pop("Host", None)
-                try:
-                    answers.append(Answer.from_response(target.session.send(again, timeout=target.effective_timeout)))
-                except (Refused, requests.RequestException):
-                    return
+            try:
+                answers = [self._send_again(target, request, path) for target in self.targets]
+            except (Refused, requests.RequestException):
+                return
             result.target, result.comparison = answers
             self._compare(result)
         self.settle_budget.settled(not result.diff)
         if polls:
             result.settled_after = polls
+
+    @staticmethod
+    def _send_again(target: Target, request: requests.PreparedRequest, path: str) -> Answer:
+        """The fuzzer's request, sent to ``target`` (the comparison, or the target once more)."""
+        again = request.copy()
+        again.url = target.url + path
+        again.headers.pop("Host", None)
+        return Answer.from_response(target.session.send(again, timeout=target.effective_timeout, allow_redirects=False))
+
+    def _past_rebalance(
+        self, target: Target, request: requests.PreparedRequest, path: str, answer: Answer, name: str
+    ) -> Answer:
+        """A request ``target`` refused because a rebalance was expected is sent again, for a bounded time,
+        until it is not (the refusal came before the worker acted, and the mock never refuses so unasked)."""
+        began, delay, times = time.monotonic(), 0.05, 0
+        while lifecycle.refused_while_rebalancing(answer) and time.monotonic() - began < lifecycle.REBALANCE_WAIT:
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+            try:
+                answer = self._send_again(target, request, path)
+            except (Refused, requests.RequestException):
+                break
+            times += 1
+        if times:
+            self.refused_while_rebalancing[target.label].append(f"{name} ({times}x)")
+        return answer
 
     # -- the end -------------------------------------------------------------------------------
 
@@ -557,6 +584,12 @@ class Runner:
                 note for budget in (*self.budgets.values(), self.settle_budget) for note in budget.messages()
             ]
             for target in self.targets:
+                refused = self.refused_while_rebalancing[target.label]
+                if refused:
+                    self.report.notes.append(
+                        f"the {target.label} refused {len(refused)} request(s) while a rebalance was expected; "
+                        f"each was sent again until it was not: {', '.join(refused)}"
+                    )
                 if target.resent:
                     self.report.notes.append(
                         f"the {target.label} closed a kept-alive connection without answering {len(target.resent)} "
@@ -593,13 +626,12 @@ class Runner:
         for index, target in enumerate(self.targets):
             try:
                 owned = self._owned(target)
-                for name in owned:
-                    with contextlib.suppress(Refused):
-                        target.request("DELETE", "/connectors/" + quote(name, safe=""))
+                again = self._delete(target, owned)
                 deadline = time.monotonic() + 30
                 left = self._owned(target)
                 while left and time.monotonic() < deadline:
                     time.sleep(0.2)
+                    again = self._delete(target, [name for name in again if name in left])
                     left = self._owned(target)
             except requests.RequestException as exc:
                 self.report.errors.append(f"cleanup of the {target.label} failed: {exc}")
@@ -607,6 +639,16 @@ class Runner:
             if record and index < len(self.report.safety):
                 self.report.safety[index].cleanup_deleted = owned
                 self.report.safety[index].cleanup_left = left
+
+    @staticmethod
+    def _delete(target: Target, names: list[str]) -> list[str]:
+        """DELETE each connector; returns those the worker refused because a rebalance was expected."""
+        refused = []
+        for name in names:
+            with contextlib.suppress(Refused):
+                if lifecycle.refused_while_rebalancing(target.request("DELETE", "/connectors/" + quote(name, safe=""))):
+                    refused.append(name)
+        return refused
 
     def _restore_loggers(self) -> None:
         changed = self.guard.ledger.logger_changes

@@ -56,6 +56,9 @@ REBALANCE_TEXTS = {
 }
 """The 409 texts of HerderRequestHandler, by cause."""
 
+REBALANCE_EXPECTED = "Request cannot be completed because a rebalance is expected"
+"""The 500 of the GETs that check for a pending rebalance (RebalanceNeededException)."""
+
 
 _FORWARDED = frozenset(
     {
@@ -231,7 +234,7 @@ class ClusterCore:
         if operation_name in _FORWARDED:
             raise Conflict(REBALANCE_TEXTS[cause])
         if operation_name in _REBALANCE_CHECKED:
-            raise ConnectError("Request cannot be completed because a rebalance is expected")
+            raise ConnectError(REBALANCE_EXPECTED)
 
     # -- shared helpers ----------------------------------------------------------------------
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from mockconnect.conformance.lifecycle import sink_tasks_gone, source_offsets_settled
+from mockconnect.conformance.lifecycle import refused_while_rebalancing, sink_tasks_gone, source_offsets_settled
 from mockconnect.conformance.normalise import Answer
 
 PARTITION = {"filename": "/tmp/in.txt"}
@@ -43,6 +43,29 @@ def test_a_sink_alter_waits_only_while_the_worker_says_its_tasks_have_not_left()
     assert sink_tasks_gone(offsets())
     assert sink_tasks_gone(Answer(status=500, content_type="application/json", location=None, text='{"message":"x"}'))
     assert sink_tasks_gone(Answer(status=400, content_type="application/json", location=None, text=early))
+
+
+def envelope(status: int, message: str) -> Answer:
+    text = json.dumps({"error_code": status, "message": message})
+    return Answer(status=status, content_type="application/json", location=None, text=text)
+
+
+def test_a_refusal_while_a_rebalance_is_expected_is_told_apart_from_other_errors() -> None:
+    # What a real 4.4.0 worker answered in CI to GET .../config right after a PUT of the config:
+    assert refused_while_rebalancing(envelope(500, "Request cannot be completed because a rebalance is expected"))
+    for text in (
+        "Cannot complete request momentarily due to stale configuration (typically caused by a concurrent "
+        "config change)",
+        "Cannot complete request momentarily due to no known leader URL, likely because a rebalance was underway.",
+        "Cannot complete request because of a conflicting operation (e.g. worker rebalance)",
+    ):
+        assert refused_while_rebalancing(envelope(409, text))
+        assert not refused_while_rebalancing(envelope(500, text))
+    assert not refused_while_rebalancing(envelope(409, "Connector c already exists"))
+    assert not refused_while_rebalancing(envelope(409, "Request cannot be completed because a rebalance is expected"))
+    assert not refused_while_rebalancing(envelope(500, "Request cannot be completed"))
+    assert not refused_while_rebalancing(Answer(status=500, content_type="text/html", location=None, text="<html>"))
+    assert not refused_while_rebalancing(envelope(200, "Request cannot be completed because a rebalance is expected"))
 
 
 def test_a_restart_plan_s_tasks_compare_in_any_order() -> None:
