@@ -230,7 +230,8 @@ class Runner:
         self.budgets: dict[str, Convergence] = {}
         self.settle_budget = Convergence("comparison")
         self.refused_while_rebalancing: dict[str, list[str]] = {"target": [], "comparison": []}
-        """Per target label, the lifecycle steps sent again because a rebalance was expected."""
+        """Per target label, the requests (lifecycle steps, fuzzed requests, cleanup deletes) sent again
+        because the worker refused them while a rebalance was expected."""
         from mockconnect.conformance.report import Progress
 
         self.progress = Progress(options.progress)
@@ -640,14 +641,15 @@ class Runner:
                 self.report.safety[index].cleanup_deleted = owned
                 self.report.safety[index].cleanup_left = left
 
-    @staticmethod
-    def _delete(target: Target, names: list[str]) -> list[str]:
+    def _delete(self, target: Target, names: list[str]) -> list[str]:
         """DELETE each connector; returns those the worker refused because a rebalance was expected."""
         refused = []
         for name in names:
+            path = "/connectors/" + quote(name, safe="")
             with contextlib.suppress(Refused):
-                if lifecycle.refused_while_rebalancing(target.request("DELETE", "/connectors/" + quote(name, safe=""))):
+                if lifecycle.refused_while_rebalancing(target.request("DELETE", path)):
                     refused.append(name)
+                    self.refused_while_rebalancing[target.label].append(f"cleanup DELETE {path}")
         return refused
 
     def _restore_loggers(self) -> None:

@@ -96,6 +96,7 @@ def test_cleanup_deletes_again_what_it_was_refused_while_a_rebalance_was_expecte
     assert refused == [f"DELETE /connectors/{name}" for name in names]
     assert requests.get(f"{target.url}/connectors", timeout=10).json() == []
     assert runner.report.errors == []
+    assert runner.refused_while_rebalancing["target"] == [f"cleanup DELETE /connectors/{name}" for name in names]
 
 
 def test_fuzzed_requests_refused_while_a_rebalance_is_expected_are_sent_again(
