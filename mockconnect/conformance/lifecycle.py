@@ -27,7 +27,6 @@ from mockconnect.worker.core import REBALANCE_EXPECTED, REBALANCE_TEXTS
 
 FILE_SOURCE = "org.apache.kafka.connect.file.FileStreamSourceConnector"
 MIRROR_SOURCE = "org.apache.kafka.connect.mirror.MirrorSourceConnector"
-ABSENT_CLASS = ABSENT_PACKAGE + "NoSuchConnector"
 NO_TOPICS = "Must configure one of topics or topics.regex"
 BOTH_TOPICS = "topics and topics.regex are mutually exclusive options, but both are set."
 
@@ -208,6 +207,9 @@ class Script:
         self.release = release
         """The Kafka release the target runs: the steps expect what its worker answers."""
         self.prefix = policy.prefix
+        self.absent_class = f"{ABSENT_PACKAGE}{self.prefix.replace('-', '')}.NoSuchConnector"
+        """A connector class no worker has, new to every run: from 4.1 a worker remembers each class it
+        failed to load and answers the next lookup otherwise (a fresh mock would not know a past run's)."""
         self.source_allowed = source_allowed
         self.steps: list[Step] = []
         self.stateful = False
@@ -345,9 +347,9 @@ def _root_and_plugins(s: Script) -> None:
     s.add(
         "plugins.config.absent",
         "GET",
-        f"/connector-plugins/{ABSENT_CLASS}/config",
+        f"/connector-plugins/{s.absent_class}/config",
         404,
-        check=message(f"Unknown plugin {ABSENT_CLASS}."),
+        check=message(f"Unknown plugin {s.absent_class}."),
     )
     s.add("plugins.config.unknown-alias", "GET", "/connector-plugins/NoSuchPlugin/config", 404)
     s.add("plugins.config.post", "POST", "/connector-plugins/FileStreamSink/config", 405)
@@ -405,7 +407,7 @@ def _validation(s: Script) -> None:
         "PUT",
         "/connector-plugins/NoSuchConnector/config/validate",
         500,
-        body={**valid, "connector.class": ABSENT_CLASS},
+        body={**valid, "connector.class": s.absent_class},
         check=message("Failed to find any class that implements Connector"),
     )
     s.add("validate.empty-body", "PUT", path, 500, raw=b"", headers={"Content-Type": "application/json"})
@@ -484,7 +486,7 @@ def _create_errors(s: Script) -> None:
         "POST",
         "/connectors",
         absent_class(s),
-        body={"name": s.name("bad"), "config": {**sink, "connector.class": ABSENT_CLASS}},
+        body={"name": s.name("bad"), "config": {**sink, "connector.class": s.absent_class}},
         check=message("Failed to find any class that implements Connector"),
     )
     s.sink_topics_problem(
@@ -758,7 +760,7 @@ def _put_config(s: Script) -> None:
     s.settle("put.replace.running", "put", connector_state("RUNNING", 1))
     s.add("put.name-mismatch", "PUT", path, 400, body={**config, "name": s.name("other")})
     s.add("put.no-class", "PUT", path, 400, body=_without(config, "connector.class"))
-    s.add("put.absent-class", "PUT", path, absent_class(s), body={**config, "connector.class": ABSENT_CLASS})
+    s.add("put.absent-class", "PUT", path, absent_class(s), body={**config, "connector.class": s.absent_class})
     s.sink_topics_problem("put.invalid", "PUT", path, _without(config, "topics"), NO_TOPICS)
     s.add("put.empty-body", "PUT", path, 500, raw=b"", headers={"Content-Type": "application/json"})
     s.add("put.create-shape", "PUT", path, 500, body={"name": s.name("put"), "config": config})

@@ -57,3 +57,14 @@ def test_the_3_6_expectations_fail_on_a_3_7_worker_exactly_where_the_recordings_
     # Everything else the 3.7.0 worker does is what 3.6.2 does too, as far as the suite asks (GET / names
     # its own version).
     assert {n for n in failed if not n.startswith("initial.")} == sink_topics | {"root.get"}
+
+
+@pytest.mark.parametrize("version", ["4.1.2", "4.4.0"])
+def test_a_second_run_on_the_same_worker_compares_clean(version: str, tmp_path: Path) -> None:
+    """From 4.1 a worker remembers every connector class it failed to load (and words the next failure
+    otherwise); each run asks for an absent class of its own, so a worker a past run used is no different."""
+    with MockConnect(kafka_version=version) as mock:
+        reports = [lifecycle(mock.url, tmp_path / str(n), compare_with_mock=True) for n in (1, 2)]
+    for report in reports:
+        assert report.failures() == []
+        assert report.lifecycle_figures["matched"] == report.lifecycle_figures["steps"]
