@@ -593,8 +593,9 @@ class Runner:
                     )
                 if target.resent:
                     self.report.notes.append(
-                        f"the {target.label} closed a kept-alive connection without answering {len(target.resent)} "
-                        f"time(s); each request was sent once more on a new connection: {', '.join(target.resent)}"
+                        f"the {target.label} closed or reset a kept-alive connection without answering "
+                        f"{len(target.resent)} time(s); each request was sent once more on a new connection: "
+                        f"{', '.join(target.resent)}"
                     )
             self._close()
 

@@ -17,8 +17,13 @@ NO_BODY: Any = object()
 """Marker: the request has no body (as opposed to a JSON ``null`` body)."""
 
 
-def _closed_without_answer(problem: BaseException) -> bool:
-    """Whether the server closed the connection, cleanly, before any answer (not a reset or a refusal)."""
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS", "PUT", "DELETE"})
+"""Methods a client may send again after the connection failed under them (RFC 9110, 9.2.2)."""
+
+
+def _ended_without_answer(problem: BaseException, method: str) -> bool:
+    """Whether the server ended the connection before any answer, so that the request may be sent again:
+    a clean close for any method; a reset only for an idempotent one (the server may have read it)."""
     seen: set[int] = set()
     pending: list[object] = [problem]
     while pending:
@@ -27,6 +32,8 @@ def _closed_without_answer(problem: BaseException) -> bool:
             continue
         seen.add(id(item))
         if isinstance(item, http.client.RemoteDisconnected):
+            return True
+        if isinstance(item, (ConnectionResetError, BrokenPipeError)) and method.upper() in IDEMPOTENT:
             return True
         pending.extend([*item.args, item.__cause__, item.__context__])
     return False
@@ -143,9 +150,10 @@ class Target:
                 raise
             except requests.ConnectionError as problem:
                 # A server may close a kept-alive connection just as the next request goes out on it
-                # (a real 4.4.0 worker did, once in several CI runs): that request got no answer, so it
-                # is sent once more on a new connection, and the report says so.
-                if attempt == 2 or not _closed_without_answer(problem):
+                # (a real 4.4.0 worker does after refusing an ambiguous path, without a Connection: close):
+                # that request got no answer, so it is sent once more on a new connection, and the
+                # report says so. A reset is taken so only for idempotent methods.
+                if attempt == 2 or not _ended_without_answer(problem, method):
                     raise requests.ConnectionError(f"{self.label}: {method} {path}: {problem}") from problem
                 self.resent.append(f"{method} {path}")
         return Answer.from_response(response)

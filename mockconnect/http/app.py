@@ -27,7 +27,7 @@ from mockconnect.http.host import host_problem
 from mockconnect.http.media import ACCEPTS_JSON, media_type
 from mockconnect.http.rawpath import AMBIGUOUS_URI, BAD_URI, RawPathRouting
 from mockconnect.http.reply import answer_response, replied_body, reply
-from mockconnect.http.transport import TransportFaults
+from mockconnect.http.transport import ANNOUNCED, CLOSE_AFTER, SILENT, TransportFaults
 from mockconnect.mock.state import MockState
 from mockconnect.release.contract import Contract, Operation
 from mockconnect.worker.errors import ConnectError
@@ -172,20 +172,26 @@ def _gate() -> Response | None:
     environ = req.environ
     content_type = req.headers.get("Content-Type")
     media = None if content_type is None else media_type(content_type)
-    if environ.get(BAD_URI) or (content_type is not None and media is None):
-        # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy).
-        ctx.mockconnect_unrouted = True
-        raise BadRequest()
     release = _cluster().release
+    if environ.get(BAD_URI) or (content_type is not None and media is None):
+        # Jetty refuses these before Jersey sees them (with an HTML page, which the mock does not copy),
+        # and a URI it cannot parse ends the connection: Jetty 9 says so, Jetty 12 (Kafka 4) does not.
+        ctx.mockconnect_unrouted = True
+        if environ.get(BAD_URI):
+            environ[CLOSE_AFTER] = SILENT if release.has("ambiguous_uris_refused") else ANNOUNCED
+        raise BadRequest()
     refused_host = host_problem(environ, release)
     if refused_host is not None:  # Jetty refuses these before routing, as the ambiguous paths below
         ctx.mockconnect_unrouted = True
+        environ[CLOSE_AFTER] = ANNOUNCED  # and closes the connection, saying so (every release)
         if release.has("ambiguous_uris_refused"):
             return _ambiguous_uri(req.method, refused_host)
         return reply(envelope(400, f"HTTP 400 {refused_host}"), 400)
     ambiguous = environ.get(AMBIGUOUS_URI)
     if ambiguous and release.has("ambiguous_uris_refused"):
         ctx.mockconnect_unrouted = True
+        # and closes the connection: Jetty 12 of Kafka 4.0 and 4.1 says so, from 4.2 it does not
+        environ[CLOSE_AFTER] = SILENT if release.has("ambiguous_uri_closes_silently") else ANNOUNCED
         return _ambiguous_uri(req.method, ambiguous)
     if req.routing_exception is not None:
         if isinstance(req.routing_exception, MethodNotAllowed) and _path_absent(req):

@@ -7,6 +7,10 @@ makes a drop real: nothing is written and the socket is closed, with a TCP reset
 or a plain close. Without a socket (the Flask test client), a drop raises
 :class:`ConnectionDropped` into the test instead.
 
+The same task also closes a connection after an answer where Jetty does (``CLOSE_AFTER``): after
+refusing a Host, saying so first with ``Connection: close``, and, from Kafka 4.0 (Jetty 12), after
+refusing an ambiguous path, without a word.
+
 Delays and dribbles take real time, because it is the client that measures them; everything the
 worker itself does over time runs on the mock's clock.
 """
@@ -26,6 +30,10 @@ from waitress.task import WSGITask
 WIRE = "mockconnect.wire"
 """The environ key Flask leaves a :class:`Wire` under when a fault shapes the answer on the wire."""
 _FLUSH = "mockconnect.flush"
+CLOSE_AFTER = "mockconnect.close_after"
+"""The environ key the HTTP layer sets when the connection ends with this answer: ``ANNOUNCED``
+(with a ``Connection: close`` header) or ``SILENT`` (no header; the client finds it closed)."""
+ANNOUNCED, SILENT = "announced", "silent"
 
 StartResponse = Callable[..., Any]
 
@@ -116,6 +124,8 @@ class FaultTask(WSGITask):  # type: ignore[misc]
     _bodiless = False
 
     def build_response_header(self) -> bytes:
+        if self.environ is not None and self.environ.get(CLOSE_AFTER) == ANNOUNCED:
+            WSGITask.set_close_on_finish(self)
         # waitress closes the connection after every HTTP/1.1 answer without a Content-Length, even
         # a 204, which has no body to delimit; Jetty keeps it open, so the mock does too.
         self._bodiless = self.version == "1.1" and not self.has_body and not self.close_on_finish
@@ -135,6 +145,8 @@ class FaultTask(WSGITask):  # type: ignore[misc]
             self.start()
             self.execute()
             self.finish()
+            if self.environ is not None and self.environ.get(CLOSE_AFTER):
+                self.close_on_finish = True
         except ConnectionDropped as drop:
             if drop.reset:
                 # With a zero linger time, closing the socket sends RST instead of FIN.

@@ -15,6 +15,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import keepalive_probe
 import pytest
 from conformance_gate import (
     assert_fuzz_clean,
@@ -50,3 +51,7 @@ def test_fuzzed_sample_agrees_with_the_real_worker(kafka_worker: KafkaWorker, tm
 
 def test_the_host_header_is_read_as_the_real_worker_reads_it(kafka_worker: KafkaWorker) -> None:
     compare_with_worker(kafka_worker.rest_port, kafka_worker.url, kafka_worker.kafka_version)
+
+
+def test_connections_end_after_the_same_answers_as_on_the_real_worker(kafka_worker: KafkaWorker) -> None:
+    keepalive_probe.compare_with_worker(kafka_worker.rest_port, kafka_worker.kafka_version)

@@ -15,6 +15,7 @@ import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import keepalive_probe
 import pytest
 from conformance_gate import (
     assert_fuzz_clean,
@@ -78,3 +79,7 @@ def test_fuzzed_sample_agrees_with_the_real_worker_of_the_release(release_worker
 
 def test_the_host_header_is_read_as_the_real_worker_of_the_release_reads_it(release_worker: KafkaWorker) -> None:
     compare_with_worker(release_worker.rest_port, release_worker.url, release_worker.kafka_version)
+
+
+def test_connections_end_after_the_same_answers_as_on_the_real_worker(release_worker: KafkaWorker) -> None:
+    keepalive_probe.compare_with_worker(release_worker.rest_port, release_worker.kafka_version)
