@@ -542,7 +542,7 @@ class Runner:
         again = request.copy()
         again.url = target.url + path
         again.headers.pop("Host", None)
-        return Answer.from_response(target.session.send(again, timeout=target.effective_timeout, allow_redirects=False))
+        return Answer.from_response(target.send(again, f"{again.method} {path}"))
 
     def _past_rebalance(
         self, target: Target, request: requests.PreparedRequest, path: str, answer: Answer, name: str

@@ -139,24 +139,36 @@ class Target:
             data = json.dumps(body).encode("utf-8")
             sent_headers["Content-Type"] = "application/json"
         sent_headers.update(headers or {})
-        for attempt in (1, 2):
-            try:
-                response = self.session.request(
-                    method, url, data=data, headers=sent_headers, timeout=self.effective_timeout, allow_redirects=False
-                )
-                break
-            except requests.Timeout:
-                self.timed_out = True
-                raise
-            except requests.ConnectionError as problem:
-                # A server may close a kept-alive connection just as the next request goes out on it
-                # (a real 4.4.0 worker does after refusing an ambiguous path, without a Connection: close):
-                # that request got no answer, so it is sent once more on a new connection, and the
-                # report says so. A reset is taken so only for idempotent methods.
-                if attempt == 2 or not _ended_without_answer(problem, method):
-                    raise requests.ConnectionError(f"{self.label}: {method} {path}: {problem}") from problem
-                self.resent.append(f"{method} {path}")
-        return Answer.from_response(response)
+        prepared = self.session.prepare_request(requests.Request(method, url, data=data, headers=sent_headers))
+        return Answer.from_response(self.send(prepared, f"{method} {path}"))
+
+    def send(self, prepared: requests.PreparedRequest, label: str) -> requests.Response:
+        """Send a prepared request (``label`` names it in errors and the report's note), once more on a
+        new connection if the server ended the kept-alive one under it without an answer."""
+        try:
+            return self._send_once(prepared)
+        except requests.ConnectionError as problem:
+            # A server may close a kept-alive connection just as the next request goes out on it (a
+            # real 4.4.0 worker does after refusing an ambiguous path, without a Connection: close):
+            # that request got no answer, so it is sent once more on a new connection, and the report
+            # says so. A reset is taken so only for idempotent methods.
+            if not _ended_without_answer(problem, prepared.method or ""):
+                raise requests.ConnectionError(f"{self.label}: {label}: {problem}") from problem
+        self.resent.append(label)
+        try:
+            return self._send_once(prepared)
+        except requests.ConnectionError as problem:
+            raise requests.ConnectionError(f"{self.label}: {label}: {problem}") from problem
+
+    def _send_once(self, prepared: requests.PreparedRequest) -> requests.Response:
+        try:
+            response: requests.Response = self.session.send(
+                prepared, timeout=self.effective_timeout, allow_redirects=False
+            )
+        except requests.Timeout:
+            self.timed_out = True
+            raise
+        return response
 
     def close(self) -> None:
         self.session.close()
