@@ -41,7 +41,8 @@ CASES: list[tuple[str, bytes]] = [
 """Each case: its label and the whole request (no ``Connection`` header: the connection is meant to stay)."""
 
 
-def _read_answer(sock: socket.socket) -> bytes:
+def read_message(sock: socket.socket) -> bytes:
+    """One whole HTTP message: its head is returned (what came if the peer closed first), its body read too."""
     data = b""
     while b"\r\n\r\n" not in data:
         chunk = sock.recv(65536)
@@ -72,7 +73,7 @@ def outcome(port: int, request: bytes, wait: float = 1.0) -> Outcome:
     """Send ``request`` on a new connection; the answer's status and whether the connection then closed."""
     with socket.create_connection(("127.0.0.1", port), timeout=30) as sock:
         sock.sendall(request)
-        head = _read_answer(sock)
+        head = read_message(sock)
         status = int(head.split(b" ", 2)[1])
         says_close = any(
             line.lower().startswith(b"connection:") and b"close" in line.lower() for line in head.split(b"\r\n")[1:]

@@ -11,32 +11,13 @@ from collections.abc import Iterator
 
 import pytest
 import requests
+from keepalive_probe import read_message
 
 from mockconnect.conformance.policy import SafetyPolicy
 from mockconnect.conformance.targets import Target
 from mockconnect.conformance.transport import Guard
 
 ANSWER = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 2\r\n\r\n{}"
-
-
-def _read_request(conn: socket.socket) -> bytes:
-    """One whole request, its body too (a reset with unread data would come at another moment)."""
-    data = b""
-    while b"\r\n\r\n" not in data:
-        chunk = conn.recv(65536)
-        if not chunk:
-            return data
-        data += chunk
-    head, _, body = data.partition(b"\r\n\r\n")
-    length = next(
-        (int(line.split(b":")[1]) for line in head.lower().split(b"\r\n") if line.startswith(b"content-length:")), 0
-    )
-    while len(body) < length:
-        chunk = conn.recv(65536)
-        if not chunk:
-            break
-        body += chunk
-    return data
 
 
 def _serve(listener: socket.socket, plan: list[str]) -> None:
@@ -50,15 +31,15 @@ def _serve(listener: socket.socket, plan: list[str]) -> None:
             return
         with conn:
             if step in ("answer-then-close", "answer-then-reset"):
-                _read_request(conn)
+                read_message(conn)
                 conn.sendall(ANSWER)
-                _read_request(conn)
+                read_message(conn)
                 if step == "answer-then-reset":  # a zero linger time: close() sends RST
                     conn.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
             elif step == "close":
-                _read_request(conn)
+                read_message(conn)
             else:
-                while _read_request(conn):
+                while read_message(conn):
                     conn.sendall(ANSWER)
 
 
