@@ -145,6 +145,21 @@ def refused_while_rebalancing(answer: Answer) -> bool:
     return text == REBALANCE_EXPECTED if answer.status == 500 else text in REBALANCE_TEXTS.values()
 
 
+def past_rebalance(send: Callable[[], Answer | None], answer: Answer) -> tuple[Answer, int]:
+    """``answer`` or, while it is a refusal because a rebalance is expected, ``send()`` again (50-500 ms
+    apart, for up to :data:`REBALANCE_WAIT`; None from ``send`` stops it): the last answer, and how many
+    times the request was sent again."""
+    began, delay, times = time.monotonic(), 0.05, 0
+    while refused_while_rebalancing(answer) and time.monotonic() - began < REBALANCE_WAIT:
+        time.sleep(delay)
+        delay = min(delay * 1.5, 0.5)
+        again = send()
+        if again is None:
+            break
+        answer, times = again, times + 1
+    return answer, times
+
+
 def has(**expected: Any) -> Check:
     """The JSON body has these top-level values."""
 
@@ -1003,16 +1018,16 @@ def send_step(target: Target, step: Step, budget: Convergence | None = None) -> 
     refused = 0
     delay = 0.05
     allowance = step.timeout if budget is None or step.wait is None else budget.allowance(step.timeout)
-    while True:
-        answer = target.request(
+
+    def send() -> Answer:
+        return target.request(
             step.method, step.path, query=step.query, body=step.body, raw=step.raw, headers=step.headers
         )
-        polls += 1
-        if refused_while_rebalancing(answer) and time.monotonic() - began < REBALANCE_WAIT:
-            refused += 1
-            time.sleep(delay)
-            delay = min(delay * 1.5, 0.5)
-            continue
+
+    while True:
+        answer, times = past_rebalance(send, send())
+        polls += 1 + times
+        refused += times
         settled = step.wait is None or step.wait(answer)
         if settled or time.monotonic() - began >= allowance:
             break

@@ -547,17 +547,16 @@ class Runner:
     def _past_rebalance(
         self, target: Target, request: requests.PreparedRequest, path: str, answer: Answer, name: str
     ) -> Answer:
-        """A request ``target`` refused because a rebalance was expected is sent again, for a bounded time,
-        until it is not (the refusal came before the worker acted, and the mock never refuses so unasked)."""
-        began, delay, times = time.monotonic(), 0.05, 0
-        while lifecycle.refused_while_rebalancing(answer) and time.monotonic() - began < lifecycle.REBALANCE_WAIT:
-            time.sleep(delay)
-            delay = min(delay * 1.5, 0.5)
+        """A fuzzed request ``target`` refused because a rebalance was expected, sent again until it is not
+        (the refusal came before the worker acted, and the mock never refuses so unasked)."""
+
+        def again() -> Answer | None:
             try:
-                answer = self._send_again(target, request, path)
+                return self._send_again(target, request, path)
             except (Refused, requests.RequestException):
-                break
-            times += 1
+                return None
+
+        answer, times = lifecycle.past_rebalance(again, answer)
         if times:
             self.refused_while_rebalancing[target.label].append(f"{name} ({times}x)")
         return answer
@@ -628,12 +627,12 @@ class Runner:
         for index, target in enumerate(self.targets):
             try:
                 owned = self._owned(target)
-                again = self._delete(target, owned)
+                for name in owned:
+                    self._delete(target, name)
                 deadline = time.monotonic() + 30
                 left = self._owned(target)
                 while left and time.monotonic() < deadline:
                     time.sleep(0.2)
-                    again = self._delete(target, [name for name in again if name in left])
                     left = self._owned(target)
             except requests.RequestException as exc:
                 self.report.errors.append(f"cleanup of the {target.label} failed: {exc}")
@@ -642,16 +641,13 @@ class Runner:
                 self.report.safety[index].cleanup_deleted = owned
                 self.report.safety[index].cleanup_left = left
 
-    def _delete(self, target: Target, names: list[str]) -> list[str]:
-        """DELETE each connector; returns those the worker refused because a rebalance was expected."""
-        refused = []
-        for name in names:
-            path = "/connectors/" + quote(name, safe="")
-            with contextlib.suppress(Refused):
-                if lifecycle.refused_while_rebalancing(target.request("DELETE", path)):
-                    refused.append(name)
-                    self.refused_while_rebalancing[target.label].append(f"cleanup DELETE {path}")
-        return refused
+    def _delete(self, target: Target, name: str) -> None:
+        """DELETE a connector of the run, again while the worker refuses because a rebalance is expected."""
+        path = "/connectors/" + quote(name, safe="")
+        with contextlib.suppress(Refused):
+            _, times = lifecycle.past_rebalance(lambda: target.request("DELETE", path), target.request("DELETE", path))
+            if times:
+                self.refused_while_rebalancing[target.label].append(f"cleanup DELETE {path}")
 
     def _restore_loggers(self) -> None:
         changed = self.guard.ledger.logger_changes
